@@ -1,0 +1,33 @@
+#pragma once
+/// Small value types the broker's parts share. All copyable and safe to pass between workers.
+#include <cstdint>
+#include <functional>
+
+namespace runnel::broker {
+
+using worker_id = std::uint32_t;
+using session_id = std::uint64_t;
+
+/// Names a session from anywhere; dereferenced only on `worker` (its owner).
+struct session_ref {
+    worker_id worker = 0;
+    session_id id = 0;
+    bool operator==(const session_ref&) const = default;
+};
+
+/// Per-subscription options (MQTT v5 subscription options; 3.1.1 uses qos only).
+struct sub_options {
+    std::uint8_t qos = 0;
+    bool no_local = false;
+    bool retain_as_published = false;
+    std::uint32_t sub_id = 0; // subscription identifier, 0 = none
+    bool operator==(const sub_options&) const = default;
+};
+
+struct subscriber {
+    session_ref ref;
+    sub_options opts;
+    bool operator==(const subscriber&) const = default;
+};
+
+} // namespace runnel::broker
