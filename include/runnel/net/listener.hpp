@@ -1,0 +1,51 @@
+#pragma once
+/// Accepts connections on one address and hands each socket, already bound to the worker it
+/// will live on (round robin), to the owner's callback on that worker.
+/// Affinity: the accept loop runs on worker 0; `on_accept` runs on the connection's worker.
+#include "runnel/net/runtime.hpp"
+#include "runnel/net/transport.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace runnel::net {
+
+class listener {
+public:
+    /// `slot` counts the connection against the listener's limit until it is destroyed.
+    using accept_fn = std::function<void(transport_ptr, std::size_t worker, std::shared_ptr<void> slot)>;
+
+    /// Binds at once (so port 0 is resolved and bind errors surface at startup; throws
+    /// std::runtime_error naming the address). `tls` may be null.
+    listener(runtime& rt, const std::string& host, std::uint16_t port,
+             std::shared_ptr<boost::asio::ssl::context> tls, std::size_t max_connections, accept_fn fn);
+    ~listener();
+
+    void start();
+    /// Stops accepting; existing connections are untouched.
+    void stop();
+    std::uint16_t port() const noexcept { return port_; }
+    const std::string& host() const noexcept { return host_; }
+    bool tls() const noexcept { return tls_ != nullptr; }
+
+    std::size_t live() const noexcept { return live_->load(std::memory_order_relaxed); }
+
+private:
+    boost::asio::awaitable<void> accept_loop();
+    void hand_over(boost::asio::ip::tcp::socket socket, std::size_t worker);
+    runtime& rt_;
+    std::string host_;
+    std::uint16_t port_ = 0;
+    std::shared_ptr<boost::asio::ssl::context> tls_;
+    std::size_t max_connections_;
+    accept_fn on_accept_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    std::shared_ptr<std::atomic<std::size_t>> live_ = std::make_shared<std::atomic<std::size_t>>(0);
+};
+
+} // namespace runnel::net

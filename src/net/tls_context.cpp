@@ -1,0 +1,31 @@
+#include "runnel/net/tls_context.hpp"
+
+#include <openssl/ssl.h>
+
+#include <stdexcept>
+
+namespace runnel::net {
+namespace ssl = boost::asio::ssl;
+
+std::unique_ptr<ssl::context> make_server_tls(const tls_files& f) {
+    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+    ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::single_dh_use);
+    int min = f.min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION;
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), min);
+    boost::system::error_code ec;
+    ctx->use_certificate_chain_file(f.cert, ec);
+    if (ec) throw std::runtime_error("tls.cert: cannot load '" + f.cert + "': " + ec.message());
+    ctx->use_private_key_file(f.key, ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("tls.key: cannot load '" + f.key + "': " + ec.message());
+    if (!f.ca.empty()) {
+        ctx->load_verify_file(f.ca, ec);
+        if (ec) throw std::runtime_error("tls.ca: cannot load '" + f.ca + "': " + ec.message());
+        auto mode = ssl::verify_peer;
+        if (f.require_client_cert) mode |= ssl::verify_fail_if_no_peer_cert;
+        ctx->set_verify_mode(mode);
+    }
+    return ctx;
+}
+
+} // namespace runnel::net
