@@ -1,0 +1,109 @@
+#pragma once
+/// The protocol-free core of a node: sessions, the sharded router and retained messages.
+///
+/// Threads: S router shards, shard k owned by worker k % W. A channel's messages are ordered by
+/// its shard (hash of the full topic name), so per-topic publish order holds end to end. Exact
+/// filters live in their topic's shard; wildcard filters in every shard, so a publish consults
+/// one shard. Fan-out is grouped per destination worker: one post per (publish, worker).
+/// Sessions live on the worker of their connection; a client that reconnects on another worker
+/// takes its session along (the old worker forwards late deliveries). Client ids map to
+/// sessions in one registry behind a mutex, touched only on connect and session end.
+///
+/// Affinity: every method is called on a worker (the one owning the session it names) except
+/// publish(), callable from any thread. Callbacks run on the calling worker.
+#include "runnel/broker/dispatcher.hpp"
+#include "runnel/broker/session.hpp"
+#include "runnel/broker/stats.hpp"
+#include "runnel/core/message.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace runnel::broker {
+
+struct broker_options {
+    std::size_t shards = 0; // 0 = one per worker
+    session_limits limits;
+};
+
+struct sub_request {
+    std::string filter;              // as the client wrote it; may be `$share/{group}/{filter}`
+    sub_options opts;
+    std::uint8_t retain_handling = 0; // 0 send retained, 1 only if new, 2 never
+};
+
+struct sub_outcome {
+    bool existed = false;
+    std::vector<core::message_ptr> retained; // to send after the acknowledgement
+};
+
+class broker {
+public:
+    using open_fn = std::function<void(session*, bool present)>;
+
+    broker(dispatcher& d, broker_options opts, broker_stats& stats);
+    ~broker();
+    broker(const broker&) = delete;
+    broker& operator=(const broker&) = delete;
+
+    /// Finds or creates the session of `client_id` and moves it to worker `w` (the caller's).
+    /// An attached connection elsewhere is kicked (session_taken_over). clean_start discards
+    /// the old session. `done` runs on `w` with the session and whether it existed.
+    void open_session(worker_id w, std::string client_id, bool clean_start, open_fn done);
+    /// The connection attached to `s` has ended; `abnormal` publishes the will (after its
+    /// delay). The session then lives for its expiry interval, or ends now when that is 0.
+    void connection_lost(session* s, bool abnormal);
+
+    void subscribe(session* s, std::vector<sub_request> reqs, std::function<void(std::vector<sub_outcome>)> done);
+    /// `done` gets, per filter, whether a subscription existed.
+    void unsubscribe(session* s, std::vector<std::string> filters, std::function<void(std::vector<bool>)> done);
+
+    /// Routes `m` (any thread). `done`, if set, runs on the calling worker once the message is
+    /// routed, with the number of subscriptions it reached.
+    void publish(core::message_ptr m, std::function<void(std::size_t)> done = {});
+
+    std::size_t shard_count() const noexcept { return shards_.size(); }
+    std::size_t worker_count() const noexcept { return workers_.size(); }
+    broker_stats& stats() noexcept { return stats_; }
+
+private:
+    struct shard;
+    struct worker_state;
+    struct routed;
+    struct batch;
+
+    // Sessions (broker.cpp)
+    session* create_session(worker_id w, session_id id, const std::string& client_id);
+    void take(worker_id at, session_id id, worker_id to, std::string client_id, bool clean, open_fn done);
+    void install(worker_id w, std::unique_ptr<session> s, open_fn done);
+    void end_session(worker_id w, session_id id);
+    void schedule_expiry(worker_id w, session& s);
+    void fire_will(worker_id w, session& s);
+    session* find(worker_id w, session_id id);
+
+    // Routing (router.cpp)
+    std::size_t shard_of(std::string_view topic) const noexcept;
+    worker_id worker_of(std::size_t shard) const noexcept { return static_cast<worker_id>(shard % workers_.size()); }
+    void run_on(worker_id w, std::function<void()> fn);
+    void route(std::size_t k, core::message_ptr m, worker_id origin, std::function<void(std::size_t)> done);
+    void deliver_batch(worker_id w, std::shared_ptr<batch> b);
+    void redeliver(core::message_ptr m, shared_origin from, session_id exclude, unsigned attempts);
+    void bind(session_ref ref, const sub_record& r);
+    void unbind(session_ref ref, const sub_record& r);
+
+    dispatcher& d_;
+    broker_options opts_;
+    broker_stats& stats_;
+    std::vector<std::unique_ptr<shard>> shards_;
+    std::vector<std::unique_ptr<worker_state>> workers_;
+    std::mutex registry_mutex_; // guards registry_ and next_id_
+    std::unordered_map<std::string, session_ref> registry_;
+    session_id next_id_ = 1;
+};
+
+} // namespace runnel::broker

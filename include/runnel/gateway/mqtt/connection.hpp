@@ -1,0 +1,106 @@
+#pragma once
+/// One MQTT client connection over any net::transport: reads and decodes packets, runs the
+/// CONNECT / PUBLISH / SUBSCRIBE flows against the broker, and is the broker::session_sink of
+/// its session while attached. One reader coroutine and one writer (net::write_queue).
+///
+/// Affinity: lives on one worker; every method runs there. Ownership: shared_ptr kept alive by
+/// its coroutines and by callbacks in flight; holds its session by raw pointer, cleared when
+/// the broker kicks it.
+#include "runnel/broker/session_sink.hpp"
+#include "runnel/codec/mqtt/decoder.hpp"
+#include "runnel/gateway/mqtt/context.hpp"
+#include "runnel/net/transport.hpp"
+#include "runnel/net/write_queue.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace runnel::gateway::mqtt {
+
+namespace wire = runnel::codec::mqtt;
+
+class connection final : public broker::session_sink, public std::enable_shared_from_this<connection> {
+public:
+    connection(context& ctx, net::transport_ptr t, broker::worker_id w, std::shared_ptr<void> slot);
+    ~connection() override;
+
+    /// Starts the connection's coroutines; call once, on its worker.
+    static void start(std::shared_ptr<connection> self);
+    /// Server shutdown: DISCONNECT 0x8B to v5 clients, then close.
+    void shutdown();
+
+    // broker::session_sink
+    bool deliver(const broker::delivery& d) override;
+    void release(std::uint16_t packet_id) override;
+    void kick(errc why) override;
+
+private:
+    boost::asio::awaitable<void> run();
+    boost::asio::awaitable<void> read_loop();
+    boost::asio::awaitable<void> write_loop();
+    boost::asio::awaitable<void> watchdog();
+    void finish();
+
+    // Packet handlers (handle_*.cpp). Each returns false when the connection must close.
+    boost::asio::awaitable<bool> handle(wire::packet p);
+    boost::asio::awaitable<bool> handle_connect(wire::connect p);
+    bool connect_checks(const wire::connect& p);
+    void accept_connect(wire::connect p, broker::session* s, bool present, std::string assigned);
+    bool handle_publish(wire::publish p);
+    bool resolve_topic_alias(wire::publish& p);
+    bool check_publish(const wire::publish& p);
+    void route_publish(wire::publish p);
+    bool handle_pubrel(const wire::pubrel& p);
+    bool handle_ack(const wire::packet& p);
+    bool handle_subscribe(wire::subscribe p);
+    bool handle_unsubscribe(wire::unsubscribe p);
+    bool handle_disconnect(const wire::disconnect& p);
+
+    /// Queues a packet for the client.
+    void send(const wire::packet& p);
+    /// Ends the connection: a v5 client first gets DISCONNECT with `reason` (when connected and
+    /// reason is not success); the writer flushes, then the transport closes.
+    void close(std::uint8_t reason, std::string why = {});
+    bool v5() const noexcept { return version_ == wire::version::v5; }
+    /// A reason string for an acknowledgement, or none when the client asked for none.
+    std::optional<std::string> problem(std::string s) const;
+
+    context& ctx_;
+    net::transport_ptr transport_;
+    broker::worker_id worker_;
+    std::shared_ptr<void> slot_;
+    net::write_queue out_;
+    wire::decoder decoder_;
+    std::string inbuf_;
+    boost::asio::steady_timer timer_;         // connect timeout, then keep alive
+    boost::asio::steady_timer session_ready_; // reader waits here while the session opens
+    std::chrono::steady_clock::time_point last_seen_;
+    std::chrono::steady_clock::duration keep_alive_{};
+
+    wire::version version_ = wire::version::v311;
+    bool connect_seen_ = false;
+    bool connected_ = false;   // CONNACK success sent
+    bool closing_ = false;
+    bool publish_will_ = true; // false after a normal DISCONNECT
+    bool tracked_ = false;
+    std::string client_id_;
+    broker::session* session_ = nullptr;
+    std::uint16_t inbound_unacked_ = 0;
+
+    // What the client told us in CONNECT (v5).
+    std::uint32_t client_max_packet_ = 0; // 0 = no limit
+    std::uint16_t client_alias_max_ = 0;
+    bool problem_info_ = true;
+
+    std::unordered_map<std::uint16_t, std::string> alias_in_;
+    std::unordered_map<std::string, std::uint16_t> alias_out_;
+    std::vector<std::string> alias_out_topics_; // [alias-1]
+    std::uint16_t alias_out_next_ = 0;          // round-robin replacement once full
+};
+
+} // namespace runnel::gateway::mqtt

@@ -1,0 +1,151 @@
+// Routing: publish through the owning shard, subscribe into one or every shard, fan-out
+// grouped per destination worker, shared-group redelivery.
+#include "broker_internal.hpp"
+
+#include "runnel/core/topic.hpp"
+
+#include <algorithm>
+#include <functional>
+
+namespace runnel::broker {
+namespace {
+
+/// How often a shared-group message may bounce off absent members before it is queued.
+constexpr unsigned max_shared_attempts = 8;
+
+/// Splits `$share/{group}/{filter}`; a plain filter has an empty group. The caller validated it.
+std::pair<std::string, std::string> split_shared(const std::string& full) {
+    if (auto s = core::parse_shared(full); s && s->has_value()) return {(*s)->group, (*s)->filter};
+    return {std::string(), full};
+}
+
+} // namespace
+
+std::size_t broker::shard_of(std::string_view topic) const noexcept {
+    return std::hash<std::string_view>{}(topic) % shards_.size();
+}
+
+void broker::run_on(worker_id w, std::function<void()> fn) {
+    if (d_.current() == w) fn();
+    else d_.post(w, std::move(fn));
+}
+
+void broker::publish(core::message_ptr m, std::function<void(std::size_t)> done) {
+    auto k = shard_of(m->topic);
+    auto origin = d_.current();
+    run_on(worker_of(k), [this, k, m = std::move(m), origin, done = std::move(done)]() mutable {
+        route(k, std::move(m), origin, std::move(done));
+    });
+}
+
+void broker::route(std::size_t k, core::message_ptr m, worker_id origin, std::function<void(std::size_t)> done) {
+    auto& sh = *shards_[k];
+    stats_.routed.inc();
+    if (m->retain) {
+        auto before = sh.retained.size();
+        sh.retained.set(m);
+        stats_.retained.add(static_cast<std::int64_t>(sh.retained.size()) - static_cast<std::int64_t>(before));
+    }
+    auto& found = sh.scratch;
+    found.clear();
+    sh.trie.match(m->topic, found);
+    // One routed item per session, carrying every matching subscription's options.
+    std::sort(found.subscribers.begin(), found.subscribers.end(),
+              [](const subscriber& a, const subscriber& b) { return a.ref.id < b.ref.id; });
+    std::vector<std::shared_ptr<batch>> per_worker(workers_.size());
+    auto batch_for = [&](worker_id w) -> batch& {
+        if (!per_worker[w]) per_worker[w] = std::make_shared<batch>(batch{m, {}});
+        return *per_worker[w];
+    };
+    std::size_t reached = 0;
+    for (std::size_t i = 0; i < found.subscribers.size(); ++i) {
+        const auto& s = found.subscribers[i];
+        auto& items = batch_for(s.ref.worker).items;
+        if (i > 0 && found.subscribers[i - 1].ref.id == s.ref.id) {
+            items.back().subs.push_back(s.opts);
+            continue;
+        }
+        items.push_back(routed{s.ref.id, {s.opts}, std::nullopt, 0});
+        ++reached;
+    }
+    for (auto* g : found.groups) {
+        if (const auto* s = g->pick()) {
+            batch_for(s->ref.worker).items.push_back(routed{s->ref.id, {s->opts}, shared_origin{g->name(), g->filter()}, 0});
+            ++reached;
+        }
+    }
+    for (worker_id w = 0; w < per_worker.size(); ++w) {
+        if (per_worker[w]) run_on(w, [this, w, b = std::move(per_worker[w])] { deliver_batch(w, b); });
+    }
+    if (done) run_on(origin < workers_.size() ? origin : worker_of(k), [done = std::move(done), reached] { done(reached); });
+}
+
+void broker::deliver_batch(worker_id w, std::shared_ptr<batch> b) {
+    auto& ws = *workers_[w];
+    auto now = d_.now();
+    for (auto& item : b->items) {
+        auto it = ws.sessions.find(item.id);
+        if (it == ws.sessions.end()) {
+            if (auto m = ws.moved.find(item.id); m != ws.moved.end()) {
+                auto to = m->second;
+                auto fwd = std::make_shared<batch>(batch{b->msg, {std::move(item)}});
+                run_on(to, [this, to, fwd] { deliver_batch(to, fwd); });
+            } else if (item.shared) {
+                redeliver(b->msg, std::move(*item.shared), item.id, item.attempts + 1);
+            } else {
+                stats_.dropped_no_session.inc();
+            }
+            continue;
+        }
+        auto& s = *it->second;
+        // A shared-group message prefers a connected member; it stays here only when every
+        // member has been tried.
+        if (item.shared && !s.attached() && item.attempts < max_shared_attempts) {
+            redeliver(b->msg, std::move(*item.shared), s.id(), item.attempts + 1);
+            continue;
+        }
+        s.deliver(b->msg, item.subs, std::move(item.shared), now);
+    }
+}
+
+void broker::redeliver(core::message_ptr m, shared_origin from, session_id exclude, unsigned attempts) {
+    // A group's filter either equals the topic (exact: the topic's shard) or has wildcards (in
+    // every shard): the topic's shard always holds it.
+    auto k = shard_of(m->topic);
+    stats_.redelivered_shared.inc();
+    run_on(worker_of(k), [this, k, m = std::move(m), from = std::move(from), exclude, attempts]() mutable {
+        auto* g = shards_[k]->trie.find_group(from.filter, from.group);
+        const subscriber* s = g ? g->pick(exclude) : nullptr;
+        if (!s) {
+            stats_.dropped_no_session.inc();
+            return;
+        }
+        // The leaving member is the only one left: it keeps the message (queued until it is back).
+        if (s->ref.id == exclude) attempts = max_shared_attempts;
+        auto w = s->ref.worker;
+        auto b = std::make_shared<batch>(batch{m, {routed{s->ref.id, {s->opts}, std::move(from), attempts}}});
+        run_on(w, [this, w, b] { deliver_batch(w, b); });
+    });
+}
+
+void broker::bind(session_ref ref, const sub_record& r) {
+    auto apply = [this, ref, r](std::size_t k) { shards_[k]->trie.insert(r.filter, r.group, subscriber{ref, r.opts}); };
+    if (core::has_wildcard(r.filter)) {
+        for (std::size_t k = 0; k < shards_.size(); ++k) run_on(worker_of(k), [apply, k] { apply(k); });
+    } else {
+        auto k = shard_of(r.filter);
+        run_on(worker_of(k), [apply, k] { apply(k); });
+    }
+}
+
+void broker::unbind(session_ref ref, const sub_record& r) {
+    auto apply = [this, ref, r](std::size_t k) { shards_[k]->trie.erase(r.filter, r.group, ref.id); };
+    if (core::has_wildcard(r.filter)) {
+        for (std::size_t k = 0; k < shards_.size(); ++k) run_on(worker_of(k), [apply, k] { apply(k); });
+    } else {
+        auto k = shard_of(r.filter);
+        run_on(worker_of(k), [apply, k] { apply(k); });
+    }
+}
+
+} // namespace runnel::broker

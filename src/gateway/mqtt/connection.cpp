@@ -1,0 +1,183 @@
+// Connection lifecycle: start, read loop, writer, timers, close, and the session_sink side.
+#include "runnel/gateway/mqtt/connection.hpp"
+
+#include "runnel/codec/mqtt/encoder.hpp"
+#include "runnel/obs/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace runnel::gateway::mqtt {
+namespace asio = boost::asio;
+
+namespace {
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t read_chunk = 16 * 1024;
+// How long a closing connection may take to flush its last packets.
+constexpr auto close_grace = std::chrono::seconds(2);
+} // namespace
+
+connection::connection(context& ctx, net::transport_ptr t, broker::worker_id w, std::shared_ptr<void> slot)
+    : ctx_(ctx), transport_(std::move(t)), worker_(w), slot_(std::move(slot)),
+      out_(transport_->executor(), ctx.opts.queue),
+      decoder_({.max_packet_size = ctx.opts.max_packet_size}),
+      timer_(transport_->executor()), session_ready_(transport_->executor()) {}
+
+connection::~connection() = default;
+
+void connection::start(std::shared_ptr<connection> self) {
+    auto ex = self->transport_->executor();
+    self->ctx_.live[self->worker_].insert(self.get());
+    self->tracked_ = true;
+    asio::co_spawn(ex, [self]() -> asio::awaitable<void> { co_await self->run(); }, asio::detached);
+}
+
+asio::awaitable<void> connection::run() {
+    auto self = shared_from_this();
+    last_seen_ = std::chrono::steady_clock::now();
+    keep_alive_ = ctx_.opts.connect_timeout;
+    asio::co_spawn(transport_->executor(), [self]() -> asio::awaitable<void> { co_await self->watchdog(); }, asio::detached);
+    auto ec = co_await transport_->handshake();
+    if (ec) {
+        RUNNEL_LOG_DEBUG(obs::mqtt_log(), "peer={} handshake failed: {}", transport_->remote(), ec.message());
+        close(wire::reason::unspecified_error);
+    } else {
+        asio::co_spawn(transport_->executor(), [self]() -> asio::awaitable<void> { co_await self->write_loop(); }, asio::detached);
+        co_await read_loop();
+    }
+    finish();
+}
+
+asio::awaitable<void> connection::read_loop() {
+    std::size_t used = 0;
+    while (!closing_) {
+        if (out_.above_high()) co_await out_.wait_writable(); // stop reading a client that does not read
+        if (inbuf_.size() < used + read_chunk) inbuf_.resize(used + read_chunk);
+        auto r = co_await transport_->read_some(asio::buffer(inbuf_.data() + used, inbuf_.size() - used));
+        if (r.ec) {
+            if (!closing_) {
+                RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} peer={} read ended: {}", client_id_, transport_->remote(), r.ec.message());
+            }
+            break;
+        }
+        ctx_.counters.bytes_in.inc(r.bytes);
+        used += r.bytes;
+        last_seen_ = std::chrono::steady_clock::now();
+        std::size_t start = 0;
+        while (!closing_) {
+            std::size_t consumed = 0;
+            auto step = decoder_.next(std::string_view(inbuf_.data() + start, used - start), consumed);
+            if (std::holds_alternative<wire::need_more>(step)) break;
+            if (auto* err = std::get_if<wire::decode_error>(&step)) {
+                ctx_.counters.protocol_errors.inc();
+                RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} peer={} bad packet: {}", client_id_, transport_->remote(), err->message);
+                close(err->reason_code, err->message);
+                break;
+            }
+            start += consumed;
+            if (!co_await handle(std::move(std::get<wire::packet>(step)))) break;
+        }
+        // Keep the unread tail at the front of the buffer.
+        if (start > 0) {
+            std::memmove(inbuf_.data(), inbuf_.data() + start, used - start);
+            used -= start;
+        }
+        if (inbuf_.size() > 4 * read_chunk && used < read_chunk) inbuf_.resize(read_chunk), inbuf_.shrink_to_fit();
+    }
+}
+
+asio::awaitable<void> connection::write_loop() {
+    auto self = shared_from_this();
+    auto ec = co_await out_.drain(*transport_);
+    if (!ec && closing_) co_await transport_->shutdown();
+    transport_->close();
+}
+
+asio::awaitable<void> connection::watchdog() {
+    auto self = shared_from_this();
+    // Before CONNECT keep_alive_ is the connect timeout; after, 1.5 x the keep alive (or none).
+    while (!closing_) {
+        if (keep_alive_.count() == 0) {
+            timer_.expires_at(asio::steady_timer::time_point::max());
+        } else {
+            auto limit = connected_ ? keep_alive_ * 3 / 2 : keep_alive_;
+            auto deadline = last_seen_ + limit;
+            if (std::chrono::steady_clock::now() >= deadline && !closing_) {
+                RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} peer={} {}", client_id_, transport_->remote(),
+                                 connected_ ? "keep alive timeout" : "no CONNECT in time");
+                close(wire::reason::keep_alive_timeout, "keep alive timeout");
+                break;
+            }
+            timer_.expires_at(deadline);
+        }
+        co_await timer_.async_wait(use_tuple);
+    }
+    // Closing: give the writer a bounded time to flush, then cut the transport.
+    timer_.expires_after(close_grace);
+    auto [ec] = co_await timer_.async_wait(use_tuple);
+    if (!ec) transport_->close();
+}
+
+void connection::close(std::uint8_t reason, std::string why) {
+    if (closing_) return;
+    closing_ = true;
+    if (connected_ && v5() && reason != wire::reason::success) {
+        // DISCONNECT may carry a reason string whatever Request Problem Information says.
+        wire::disconnect d{reason, {}};
+        if (!why.empty()) d.props.reason_string = std::move(why);
+        send(d);
+    }
+    out_.close();
+    timer_.cancel(); // the watchdog switches to the close grace period
+    session_ready_.cancel();
+}
+
+void connection::finish() {
+    if (!closing_) close(wire::reason::unspecified_error);
+    if (tracked_) {
+        ctx_.live[worker_].erase(this);
+        tracked_ = false;
+    }
+    if (connected_) ctx_.counters.connections.sub(1);
+    if (session_) {
+        auto* s = session_;
+        session_ = nullptr;
+        ctx_.broker.connection_lost(s, publish_will_);
+    }
+    RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} peer={} closed", client_id_, transport_->remote());
+}
+
+void connection::shutdown() {
+    publish_will_ = false;
+    close(wire::reason::server_shutting_down, "server shutting down");
+}
+
+void connection::kick(errc why) {
+    // The broker took the session away: forget it before anything else.
+    session_ = nullptr;
+    auto reason = why == errc::session_taken_over ? wire::reason::session_taken_over
+                : why == errc::shutting_down     ? wire::reason::server_shutting_down
+                : why == errc::queue_full        ? wire::reason::quota_exceeded
+                                                 : wire::reason::administrative_action;
+    close(reason, make_error_code(why).message());
+}
+
+void connection::send(const wire::packet& p) {
+    auto bytes = wire::encode(p, version_);
+    ctx_.counters.bytes_out.inc(bytes.size());
+    if (out_.push(std::move(bytes)) == net::write_queue::push_result::overflow) {
+        ctx_.counters.slow_consumers.inc();
+        close(wire::reason::quota_exceeded, "slow consumer: write queue full");
+    }
+}
+
+std::optional<std::string> connection::problem(std::string s) const {
+    // Request Problem Information 0: no reason strings on acknowledgements (MQTT 3.1.2.11.7).
+    if (!problem_info_ || s.empty()) return std::nullopt;
+    return s;
+}
+
+} // namespace runnel::gateway::mqtt

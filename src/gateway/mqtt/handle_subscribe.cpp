@@ -1,0 +1,89 @@
+// SUBSCRIBE, UNSUBSCRIBE and DISCONNECT.
+#include "runnel/gateway/mqtt/connection.hpp"
+
+#include "runnel/obs/log.hpp"
+
+namespace runnel::gateway::mqtt {
+
+bool connection::handle_subscribe(wire::subscribe p) {
+    std::uint32_t sub_id = p.props.subscription_identifiers.empty() ? 0 : p.props.subscription_identifiers.front();
+    if (sub_id != 0 && !ctx_.opts.subscription_identifiers) {
+        close(wire::reason::subscription_identifiers_not_supported, "subscription identifiers not supported");
+        return false;
+    }
+    std::vector<std::uint8_t> codes(p.subscriptions.size(), wire::reason::unspecified_error);
+    std::vector<broker::sub_request> reqs;
+    std::vector<std::size_t> index; // reqs[i] answers codes[index[i]]
+    for (std::size_t i = 0; i < p.subscriptions.size(); ++i) {
+        auto& s = p.subscriptions[i];
+        std::string_view filter = s.filter;
+        auto shared = core::parse_shared(s.filter);
+        if (shared) {
+            if (!ctx_.opts.shared_subscriptions) { codes[i] = wire::reason::shared_subscriptions_not_supported; continue; }
+            if (!shared->has_value()) { codes[i] = wire::reason::topic_filter_invalid; continue; }
+            if (s.no_local && v5()) {
+                close(wire::reason::protocol_error, "no local on a shared subscription");
+                return false;
+            }
+            filter = (*shared)->filter;
+        }
+        if (core::validate_filter(filter, ctx_.opts.topics) != errc::ok) { codes[i] = wire::reason::topic_filter_invalid; continue; }
+        if (core::has_wildcard(filter) && !ctx_.opts.wildcard_subscriptions) {
+            codes[i] = wire::reason::wildcard_subscriptions_not_supported;
+            continue;
+        }
+        auto qos = std::min(s.max_qos, ctx_.opts.maximum_qos);
+        codes[i] = qos; // granted QoS 0..2 are also the success reason codes
+        broker::sub_options o{qos, v5() && s.no_local, v5() && s.retain_as_published, sub_id};
+        reqs.push_back({std::move(s.filter), o, v5() ? s.retain_handling : std::uint8_t{0}});
+        index.push_back(i);
+    }
+    auto self = shared_from_this();
+    auto id = p.packet_id;
+    auto answer = [self, id, codes, index, reqs_opts = reqs](std::vector<broker::sub_outcome> out) mutable {
+        self->send(wire::suback{id, codes, {}});
+        if (!self->session_) return;
+        // Retained messages follow the SUBACK.
+        auto now = std::chrono::steady_clock::now();
+        for (std::size_t r = 0; r < out.size(); ++r) {
+            for (const auto& m : out[r].retained) self->session_->deliver_retained(m, reqs_opts[r].opts, now);
+        }
+    };
+    if (reqs.empty()) {
+        answer({});
+        return true;
+    }
+    ctx_.broker.subscribe(session_, std::move(reqs), std::move(answer));
+    return true;
+}
+
+bool connection::handle_unsubscribe(wire::unsubscribe p) {
+    auto self = shared_from_this();
+    auto id = p.packet_id;
+    ctx_.broker.unsubscribe(session_, std::move(p.filters), [self, id](std::vector<bool> existed) {
+        wire::unsuback ack{id, {}, {}};
+        for (bool e : existed) ack.reason_codes.push_back(e ? wire::reason::success : wire::reason::no_subscription_existed);
+        self->send(ack);
+    });
+    return true;
+}
+
+bool connection::handle_disconnect(const wire::disconnect& p) {
+    if (v5() && p.props.session_expiry_interval && session_) {
+        // A session that was not to be kept cannot be made persistent now (MQTT 3.14.2.2.2).
+        if (session_->expiry().count() == 0 && *p.props.session_expiry_interval != 0) {
+            close(wire::reason::protocol_error, "session expiry set on DISCONNECT after 0 in CONNECT");
+            return false;
+        }
+        auto e = std::min<std::chrono::seconds>(std::chrono::seconds(*p.props.session_expiry_interval),
+                                                ctx_.opts.max_session_expiry);
+        session_->set_expiry(e);
+    }
+    // Only a normal disconnection (0x00) discards the will; 0x04 and error reasons publish it.
+    publish_will_ = v5() && p.reason_code != wire::reason::success;
+    RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} DISCONNECT reason={:#x}", client_id_, p.reason_code);
+    close(wire::reason::success);
+    return false;
+}
+
+} // namespace runnel::gateway::mqtt
