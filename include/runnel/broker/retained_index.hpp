@@ -30,6 +30,9 @@ public:
     /// first-level wildcards skip `$` topics) and that have not expired at `now`.
     void match(std::string_view filter, core::steady_time now, std::vector<core::message_ptr>& out);
     std::size_t size() const noexcept { return size_; }
+    /// Nodes below the root; zero once every topic is cleared (walks the trie: for tests and
+    /// diagnostics, not the data path).
+    std::size_t node_count() const;
 
 private:
     struct node;

@@ -51,6 +51,7 @@ struct match_result {
 
 class topic_trie {
 public:
+    /// `cache_capacity` bounds the number of cached topic names; 0 disables the cache.
     explicit topic_trie(std::size_t cache_capacity = 1024);
     ~topic_trie();
     topic_trie(const topic_trie&) = delete;
@@ -63,8 +64,8 @@ public:
     /// Removes session `id` from `filter` / `group`. Returns true when it was there.
     bool erase(std::string_view filter, std::string_view group, session_id id);
 
-    /// Everything that matches topic name `name`. The group pointers stay valid until the next
-    /// insert or erase.
+    /// Appends everything that matches topic name `name` to `out` (the caller clears it between
+    /// publishes). The group pointers stay valid until the next insert or erase.
     void match(std::string_view name, match_result& out);
 
     /// The shared group `group` on exactly `filter`, or nullptr.
@@ -73,6 +74,9 @@ public:
     /// Number of subscriptions (plain ones plus shared-group memberships).
     std::size_t size() const noexcept { return size_; }
     std::uint64_t generation() const noexcept { return generation_; }
+    /// Nodes below the root; zero once every subscription is erased (walks the trie: for tests
+    /// and diagnostics, not the data path).
+    std::size_t node_count() const;
 
 private:
     struct node;
