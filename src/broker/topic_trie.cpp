@@ -174,9 +174,9 @@ struct topic_trie::node {
         return nullptr;
     }
 
-    shared_group& group_or_create(std::string_view name) {
+    shared_group& group_or_create(std::string_view name, std::string_view filter) {
         if (auto* g = find_group(name)) return *g;
-        groups.push_back(std::make_unique<shared_group>(std::string(name)));
+        groups.push_back(std::make_unique<shared_group>(std::string(name), std::string(filter)));
         return *groups.back();
     }
 
@@ -270,7 +270,7 @@ topic_trie::~topic_trie() = default;
 bool topic_trie::insert(std::string_view filter, std::string_view group, const subscriber& who) {
     node* n = root_.get();
     for (std::size_t pos = 0; pos != no_more_levels;) n = &n->child_or_create(next_level(filter, pos));
-    const bool added = group.empty() ? n->subs.upsert(who) : n->group_or_create(group).upsert(who);
+    const bool added = group.empty() ? n->subs.upsert(who) : n->group_or_create(group, filter).upsert(who);
     if (added) ++size_;
     ++generation_; // also on replace: cached results carry the old options
     return added;

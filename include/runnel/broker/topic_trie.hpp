@@ -24,8 +24,10 @@ namespace runnel::broker {
 
 class shared_group {
 public:
-    explicit shared_group(std::string name) : name_(std::move(name)) {}
+    shared_group(std::string name, std::string filter) : name_(std::move(name)), filter_(std::move(filter)) {}
     const std::string& name() const noexcept { return name_; }
+    /// The filter the group subscribes to (without `$share/{group}/`).
+    const std::string& filter() const noexcept { return filter_; }
     const std::vector<subscriber>& members() const noexcept { return members_; }
     /// Next member in round-robin order, skipping `exclude` when another member exists;
     /// nullptr when the group is empty.
@@ -36,6 +38,7 @@ public:
 
 private:
     std::string name_;
+    std::string filter_;
     std::vector<subscriber> members_;
     std::size_t next_ = 0;
 };

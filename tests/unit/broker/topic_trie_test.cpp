@@ -267,7 +267,7 @@ TEST_P(topic_trie_test, shared_groups_per_filter_and_name) {
 }
 
 TEST(shared_group, pick_skips_excluded_member_when_another_exists) {
-    shared_group g("g");
+    shared_group g("g", "a/b");
     EXPECT_EQ(g.pick(), nullptr);
     EXPECT_TRUE(g.upsert(sub(1)));
     EXPECT_EQ(g.pick(1)->ref.id, 1u); // the only member is still picked
@@ -287,7 +287,7 @@ TEST(shared_group, pick_skips_excluded_member_when_another_exists) {
 }
 
 TEST(shared_group, erase_keeps_the_rotation_fair) {
-    shared_group g("g");
+    shared_group g("g", "a/b");
     for (session_id i = 1; i <= 4; ++i) g.upsert(sub(i));
     EXPECT_EQ(g.pick()->ref.id, 1u);
     EXPECT_EQ(g.pick()->ref.id, 2u); // next up: 3
