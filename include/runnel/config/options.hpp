@@ -1,0 +1,123 @@
+#pragma once
+/// The effective configuration of one node: plain aggregates with their defaults in the class,
+/// filled by config::load() from YAML, flags and --set. Modules take the part they need by value
+/// in their constructor; nothing here knows about YAML.
+/// Affinity: none (values). Ownership: owns all its strings and vectors.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runnel::config {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+struct tls_options {
+    std::string cert;
+    std::string key;
+    std::string ca; // optional CA for client certs
+    bool require_client_cert = false;
+    std::string min_version = "1.2"; // "1.2" | "1.3"
+};
+
+enum class protocol { mqtt, http, admin };
+
+/// "mqtt" | "http" | "admin": the spelling used in YAML and logs.
+constexpr std::string_view to_string(protocol p) noexcept {
+    switch (p) {
+    case protocol::mqtt: return "mqtt";
+    case protocol::http: return "http";
+    case protocol::admin: return "admin";
+    }
+    return "?";
+}
+
+struct listener {
+    protocol proto = protocol::mqtt;
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;
+    std::optional<tls_options> tls;
+    std::size_t max_connections = 0; // 0 = only the global limit
+};
+
+struct node_options {
+    std::string name = "runnel-1";
+    std::string region = "local";
+    std::string data_dir = "./data";
+    unsigned workers = 0; // 0 = one per core
+};
+
+struct log_options {
+    std::string level = "info";  // trace|debug|info|warn|error|off
+    std::string format = "text"; // text|json
+};
+
+struct user {
+    std::string username;
+    std::string password;      // plain
+    std::string password_hash; // libsodium crypto_pwhash_str ($argon2id$...)
+};
+
+struct auth_options {
+    bool anonymous = true;
+    bool anonymous_loopback_only = true;
+    std::vector<user> users;
+};
+
+struct mqtt_options {
+    std::size_t max_packet_size = 1 << 20;
+    std::size_t max_topic_length = 65535;
+    std::size_t max_topic_levels = 128;
+    std::size_t max_client_id_length = 256;
+    std::uint16_t receive_maximum = 64; // inbound QoS1/2 window we advertise
+    std::uint16_t max_inflight = 64;    // outbound window per session
+    std::size_t max_queued_messages = 1000;
+    std::size_t max_queued_bytes = 64 << 20;
+    seconds max_session_expiry{7 * 86400};
+    std::uint16_t topic_alias_maximum = 64;
+    std::uint16_t max_keep_alive = 65535; // larger client keep-alives are lowered via server keep alive (v5)
+    std::uint8_t maximum_qos = 2;
+    bool retain_available = true;
+    bool wildcard_subscriptions = true;
+    bool shared_subscriptions = true;
+    bool subscription_identifiers = true;
+    seconds connect_timeout{10};
+};
+
+struct limits_options {
+    std::size_t max_connections = 100000;
+    std::size_t write_queue_high_watermark = 4 << 20;
+    std::size_t write_queue_low_watermark = 1 << 20;
+    std::size_t write_queue_max = 16 << 20;
+};
+
+struct sys_options {
+    bool enabled = true;
+    seconds interval{10};
+};
+
+struct shutdown_options {
+    milliseconds grace{5000};
+};
+
+struct broker_options {
+    unsigned shards = 0; // 0 = one per worker
+};
+
+struct options {
+    node_options node;
+    log_options log;
+    std::vector<listener> listeners;
+    auth_options auth;
+    mqtt_options mqtt;
+    limits_options limits;
+    sys_options sys;
+    shutdown_options shutdown;
+    broker_options broker;
+};
+
+} // namespace runnel::config

@@ -1,0 +1,176 @@
+#include "decode.hpp"
+
+#include "address.hpp"
+#include "reader.hpp"
+#include "runnel/config/load.hpp"
+
+namespace runnel::config::detail {
+namespace {
+
+node_options decode_node(map_reader r) {
+    node_options n;
+    r.string("name", n.name);
+    r.string("region", n.region);
+    r.string("data_dir", n.data_dir);
+    r.integer("workers", n.workers);
+    r.finish();
+    return n;
+}
+
+log_options decode_log(map_reader r) {
+    log_options l;
+    r.string("level", l.level);
+    r.string("format", l.format);
+    r.finish();
+    return l;
+}
+
+tls_options decode_tls(map_reader r) {
+    tls_options t;
+    r.string("cert", t.cert);
+    r.string("key", t.key);
+    r.string("ca", t.ca);
+    r.boolean("require_client_cert", t.require_client_cert);
+    r.string("min_version", t.min_version);
+    r.finish();
+    return t;
+}
+
+protocol decode_protocol(const YAML::Node& n, const std::string& path) {
+    const std::string s = read_string(n, path);
+    for (auto p : {protocol::mqtt, protocol::http, protocol::admin}) {
+        if (s == to_string(p)) return p;
+    }
+    throw config_error(path, "expected mqtt, http or admin, got \"" + s + "\"");
+}
+
+listener decode_listener(map_reader r) {
+    listener l;
+    if (YAML::Node p = r.child("protocol"); present(p)) l.proto = decode_protocol(p, join(r.path(), "protocol"));
+    const YAML::Node bind = r.child("bind");
+    const std::string bind_path = join(r.path(), "bind");
+    if (!present(bind)) throw config_error(bind_path, "required (host:port)");
+    auto addr = parse_address(read_string(bind, bind_path), bind_path);
+    l.host = std::move(addr.host);
+    l.port = addr.port;
+    if (YAML::Node t = r.child("tls"); t.IsDefined() && !t.IsNull()) {
+        l.tls = decode_tls(map_reader(t, join(r.path(), "tls")));
+    }
+    r.integer("max_connections", l.max_connections);
+    r.finish();
+    return l;
+}
+
+std::vector<listener> decode_listeners(const YAML::Node& list, const std::string& path) {
+    expect_list(list, path);
+    std::vector<listener> out;
+    if (!present(list)) return out;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string item = join(path, std::to_string(i));
+        if (!list[i].IsMap()) throw config_error(item, "expected a map, got " + std::string(kind_name(list[i])));
+        out.push_back(decode_listener(map_reader(list[i], item)));
+    }
+    return out;
+}
+
+user decode_user(map_reader r) {
+    user u;
+    r.string("username", u.username);
+    r.string("password", u.password);
+    r.string("password_hash", u.password_hash);
+    r.finish();
+    return u;
+}
+
+auth_options decode_auth(map_reader r) {
+    auth_options a;
+    map_reader anon(r.child("anonymous"), join(r.path(), "anonymous"));
+    anon.boolean("enabled", a.anonymous);
+    anon.boolean("loopback_only", a.anonymous_loopback_only);
+    anon.finish();
+    const YAML::Node users = r.child("users");
+    const std::string path = join(r.path(), "users");
+    expect_list(users, path);
+    for (std::size_t i = 0; present(users) && i < users.size(); ++i) {
+        const std::string item = join(path, std::to_string(i));
+        if (!users[i].IsMap()) throw config_error(item, "expected a map, got " + std::string(kind_name(users[i])));
+        a.users.push_back(decode_user(map_reader(users[i], item)));
+    }
+    r.finish();
+    return a;
+}
+
+mqtt_options decode_mqtt(map_reader r) {
+    mqtt_options m;
+    r.size("max_packet_size", m.max_packet_size);
+    r.integer("max_topic_length", m.max_topic_length);
+    r.integer("max_topic_levels", m.max_topic_levels);
+    r.integer("max_client_id_length", m.max_client_id_length);
+    r.integer("receive_maximum", m.receive_maximum);
+    r.integer("max_inflight", m.max_inflight);
+    r.integer("max_queued_messages", m.max_queued_messages);
+    r.size("max_queued_bytes", m.max_queued_bytes);
+    r.duration("max_session_expiry", m.max_session_expiry);
+    r.integer("topic_alias_maximum", m.topic_alias_maximum);
+    r.integer("max_keep_alive", m.max_keep_alive);
+    r.integer("maximum_qos", m.maximum_qos);
+    r.boolean("retain_available", m.retain_available);
+    r.boolean("wildcard_subscriptions", m.wildcard_subscriptions);
+    r.boolean("shared_subscriptions", m.shared_subscriptions);
+    r.boolean("subscription_identifiers", m.subscription_identifiers);
+    r.duration("connect_timeout", m.connect_timeout);
+    r.finish();
+    return m;
+}
+
+limits_options decode_limits(map_reader r) {
+    limits_options l;
+    r.integer("max_connections", l.max_connections);
+    r.size("write_queue_high_watermark", l.write_queue_high_watermark);
+    r.size("write_queue_low_watermark", l.write_queue_low_watermark);
+    r.size("write_queue_max", l.write_queue_max);
+    r.finish();
+    return l;
+}
+
+sys_options decode_sys(map_reader r) {
+    sys_options s;
+    r.boolean("enabled", s.enabled);
+    r.duration("interval", s.interval);
+    r.finish();
+    return s;
+}
+
+shutdown_options decode_shutdown(map_reader r) {
+    shutdown_options s;
+    r.duration("grace", s.grace);
+    r.finish();
+    return s;
+}
+
+broker_options decode_broker(map_reader r) {
+    broker_options b;
+    r.integer("shards", b.shards);
+    r.finish();
+    return b;
+}
+
+} // namespace
+
+options decode(const YAML::Node& root) {
+    map_reader r(root, "");
+    options o;
+    o.node = decode_node(map_reader(r.child("node"), "node"));
+    o.log = decode_log(map_reader(r.child("log"), "log"));
+    o.listeners = decode_listeners(r.child("listeners"), "listeners");
+    o.auth = decode_auth(map_reader(r.child("auth"), "auth"));
+    o.mqtt = decode_mqtt(map_reader(r.child("mqtt"), "mqtt"));
+    o.limits = decode_limits(map_reader(r.child("limits"), "limits"));
+    o.sys = decode_sys(map_reader(r.child("sys"), "sys"));
+    o.shutdown = decode_shutdown(map_reader(r.child("shutdown"), "shutdown"));
+    o.broker = decode_broker(map_reader(r.child("broker"), "broker"));
+    r.finish();
+    return o;
+}
+
+} // namespace runnel::config::detail

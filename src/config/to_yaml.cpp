@@ -1,0 +1,122 @@
+#include "address.hpp"
+#include "runnel/config/load.hpp"
+#include "units.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+namespace runnel::config {
+namespace {
+
+using detail::format_duration;
+using detail::format_size;
+
+template <class T> void kv(YAML::Emitter& e, const char* key, const T& value) {
+    e << YAML::Key << key << YAML::Value << value;
+}
+
+// yaml-cpp would print std::uint8_t as a character.
+void kv(YAML::Emitter& e, const char* key, std::uint8_t value) {
+    kv(e, key, static_cast<unsigned>(value));
+}
+
+void emit_listener(YAML::Emitter& e, const listener& l) {
+    e << YAML::BeginMap;
+    kv(e, "protocol", std::string(to_string(l.proto)));
+    kv(e, "bind", detail::format_address(l.host, l.port));
+    if (l.tls) {
+        e << YAML::Key << "tls" << YAML::Value << YAML::BeginMap;
+        kv(e, "cert", l.tls->cert);
+        kv(e, "key", l.tls->key);
+        kv(e, "ca", l.tls->ca);
+        kv(e, "require_client_cert", l.tls->require_client_cert);
+        kv(e, "min_version", l.tls->min_version);
+        e << YAML::EndMap;
+    }
+    kv(e, "max_connections", l.max_connections);
+    e << YAML::EndMap;
+}
+
+void emit_auth(YAML::Emitter& e, const auth_options& a) {
+    e << YAML::Key << "auth" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "anonymous" << YAML::Value << YAML::BeginMap;
+    kv(e, "enabled", a.anonymous);
+    kv(e, "loopback_only", a.anonymous_loopback_only);
+    e << YAML::EndMap;
+    e << YAML::Key << "users" << YAML::Value << YAML::BeginSeq;
+    for (const auto& u : a.users) {
+        e << YAML::BeginMap;
+        kv(e, "username", u.username);
+        if (!u.password.empty()) kv(e, "password", u.password);
+        if (!u.password_hash.empty()) kv(e, "password_hash", u.password_hash);
+        e << YAML::EndMap;
+    }
+    e << YAML::EndSeq << YAML::EndMap;
+}
+
+void emit_mqtt(YAML::Emitter& e, const mqtt_options& m) {
+    e << YAML::Key << "mqtt" << YAML::Value << YAML::BeginMap;
+    kv(e, "max_packet_size", format_size(m.max_packet_size));
+    kv(e, "max_topic_length", m.max_topic_length);
+    kv(e, "max_topic_levels", m.max_topic_levels);
+    kv(e, "max_client_id_length", m.max_client_id_length);
+    kv(e, "receive_maximum", m.receive_maximum);
+    kv(e, "max_inflight", m.max_inflight);
+    kv(e, "max_queued_messages", m.max_queued_messages);
+    kv(e, "max_queued_bytes", format_size(m.max_queued_bytes));
+    kv(e, "max_session_expiry", format_duration(m.max_session_expiry));
+    kv(e, "topic_alias_maximum", m.topic_alias_maximum);
+    kv(e, "max_keep_alive", m.max_keep_alive);
+    kv(e, "maximum_qos", m.maximum_qos);
+    kv(e, "retain_available", m.retain_available);
+    kv(e, "wildcard_subscriptions", m.wildcard_subscriptions);
+    kv(e, "shared_subscriptions", m.shared_subscriptions);
+    kv(e, "subscription_identifiers", m.subscription_identifiers);
+    kv(e, "connect_timeout", format_duration(m.connect_timeout));
+    e << YAML::EndMap;
+}
+
+void emit_rest(YAML::Emitter& e, const options& o) {
+    e << YAML::Key << "limits" << YAML::Value << YAML::BeginMap;
+    kv(e, "max_connections", o.limits.max_connections);
+    kv(e, "write_queue_high_watermark", format_size(o.limits.write_queue_high_watermark));
+    kv(e, "write_queue_low_watermark", format_size(o.limits.write_queue_low_watermark));
+    kv(e, "write_queue_max", format_size(o.limits.write_queue_max));
+    e << YAML::EndMap;
+    e << YAML::Key << "sys" << YAML::Value << YAML::BeginMap;
+    kv(e, "enabled", o.sys.enabled);
+    kv(e, "interval", format_duration(o.sys.interval));
+    e << YAML::EndMap;
+    e << YAML::Key << "shutdown" << YAML::Value << YAML::BeginMap;
+    kv(e, "grace", format_duration(o.shutdown.grace));
+    e << YAML::EndMap;
+    e << YAML::Key << "broker" << YAML::Value << YAML::BeginMap;
+    kv(e, "shards", o.broker.shards);
+    e << YAML::EndMap;
+}
+
+} // namespace
+
+std::string to_yaml(const options& o) {
+    YAML::Emitter e;
+    e << YAML::BeginMap;
+    e << YAML::Key << "node" << YAML::Value << YAML::BeginMap;
+    kv(e, "name", o.node.name);
+    kv(e, "region", o.node.region);
+    kv(e, "data_dir", o.node.data_dir);
+    kv(e, "workers", o.node.workers);
+    e << YAML::EndMap;
+    e << YAML::Key << "log" << YAML::Value << YAML::BeginMap;
+    kv(e, "level", o.log.level);
+    kv(e, "format", o.log.format);
+    e << YAML::EndMap;
+    e << YAML::Key << "listeners" << YAML::Value << YAML::BeginSeq;
+    for (const auto& l : o.listeners) emit_listener(e, l);
+    e << YAML::EndSeq;
+    emit_auth(e, o.auth);
+    emit_mqtt(e, o.mqtt);
+    emit_rest(e, o);
+    e << YAML::EndMap;
+    return std::string(e.c_str()) + "\n";
+}
+
+} // namespace runnel::config

@@ -1,0 +1,136 @@
+#include "validate.hpp"
+
+#include "address.hpp"
+#include "reader.hpp"
+#include "units.hpp"
+#include "runnel/config/load.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace runnel::config::detail {
+namespace {
+
+void check_range(const std::string& path, std::uint64_t v, std::uint64_t lo, std::uint64_t hi) {
+    if (v < lo || v > hi) {
+        throw config_error(path, "must be " + std::to_string(lo) + ".." + std::to_string(hi) +
+                                     ", got " + std::to_string(v));
+    }
+}
+
+void check_one_of(const std::string& path, const std::string& v,
+                  std::initializer_list<std::string_view> allowed) {
+    if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return;
+    std::string list;
+    for (auto a : allowed) list += (list.empty() ? "" : "|") + std::string(a);
+    throw config_error(path, "expected " + list + ", got \"" + v + "\"");
+}
+
+void check_not_empty(const std::string& path, const std::string& v) {
+    if (v.empty()) throw config_error(path, "must not be empty");
+}
+
+void check_node(const node_options& n) {
+    check_not_empty("node.name", n.name);
+    check_not_empty("node.region", n.region);
+    check_not_empty("node.data_dir", n.data_dir);
+    check_range("node.workers", n.workers, 0, max_workers);
+}
+
+void check_tls(const tls_options& t, const std::string& path) {
+    if (t.cert.empty()) throw config_error(join(path, "cert"), "required when tls is set (with key)");
+    if (t.key.empty()) throw config_error(join(path, "key"), "required when tls is set (with cert)");
+    if (t.require_client_cert && t.ca.empty()) {
+        throw config_error(join(path, "ca"), "required when require_client_cert is true");
+    }
+    check_one_of(join(path, "min_version"), t.min_version, {"1.2", "1.3"});
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+void check_listeners(const std::vector<listener>& ls) {
+    std::map<std::string, std::size_t> seen; // "host:port" -> index
+    for (std::size_t i = 0; i < ls.size(); ++i) {
+        const std::string path = "listeners." + std::to_string(i);
+        check_not_empty(join(path, "bind"), ls[i].host);
+        if (ls[i].tls) check_tls(*ls[i].tls, join(path, "tls"));
+        if (ls[i].port == 0) continue; // every port-0 listener gets its own port from the OS
+        const std::string addr = format_address(lower(ls[i].host), ls[i].port);
+        auto [it, fresh] = seen.emplace(addr, i);
+        if (!fresh) {
+            throw config_error(join(path, "bind"), "duplicate address " + addr + " (also listeners." +
+                                                       std::to_string(it->second) + ")");
+        }
+    }
+}
+
+void check_auth(const auth_options& a) {
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < a.users.size(); ++i) {
+        const auto& u = a.users[i];
+        const std::string path = "auth.users." + std::to_string(i);
+        if (u.username.empty()) throw config_error(join(path, "username"), "required");
+        if (u.password.empty() == u.password_hash.empty()) {
+            throw config_error(path, "needs exactly one of password or password_hash");
+        }
+        if (!u.password_hash.empty() && !u.password_hash.starts_with("$argon2")) {
+            throw config_error(join(path, "password_hash"),
+                               "expected a libsodium crypto_pwhash_str hash ($argon2id$...)");
+        }
+        if (!names.insert(u.username).second) {
+            throw config_error(join(path, "username"), "duplicate user \"" + u.username + "\"");
+        }
+    }
+}
+
+void check_mqtt(const mqtt_options& m) {
+    check_range("mqtt.max_packet_size", m.max_packet_size, min_packet_size, max_packet_size);
+    check_range("mqtt.max_topic_length", m.max_topic_length, 1, 65535);
+    check_range("mqtt.max_topic_levels", m.max_topic_levels, 1, 65535);
+    check_range("mqtt.max_client_id_length", m.max_client_id_length, 23, 65535); // MQTT 3.1.3-5
+    check_range("mqtt.receive_maximum", m.receive_maximum, 1, 65535);
+    check_range("mqtt.max_inflight", m.max_inflight, 1, 65535);
+    check_range("mqtt.max_session_expiry", static_cast<std::uint64_t>(m.max_session_expiry.count()),
+                0, 0xFFFF'FFFF); // v5 Session Expiry Interval is a four-byte integer
+    check_range("mqtt.max_keep_alive", m.max_keep_alive, 1, 65535);
+    check_range("mqtt.maximum_qos", m.maximum_qos, 0, 2);
+    if (m.connect_timeout.count() < 1) throw config_error("mqtt.connect_timeout", "must be at least 1s");
+}
+
+void check_limits(const limits_options& l) {
+    if (l.max_connections < 1) throw config_error("limits.max_connections", "must be at least 1");
+    if (l.write_queue_low_watermark >= l.write_queue_high_watermark) {
+        throw config_error("limits.write_queue_low_watermark",
+                           "must be below write_queue_high_watermark (" +
+                               format_size(l.write_queue_high_watermark) + "), got " +
+                               format_size(l.write_queue_low_watermark));
+    }
+    if (l.write_queue_high_watermark > l.write_queue_max) {
+        throw config_error("limits.write_queue_high_watermark",
+                           "must be at most write_queue_max (" + format_size(l.write_queue_max) +
+                               "), got " + format_size(l.write_queue_high_watermark));
+    }
+}
+
+} // namespace
+
+void validate(const options& o) {
+    check_node(o.node);
+    check_one_of("log.level", o.log.level, {"trace", "debug", "info", "warn", "error", "off"});
+    check_one_of("log.format", o.log.format, {"text", "json"});
+    check_listeners(o.listeners);
+    check_auth(o.auth);
+    check_mqtt(o.mqtt);
+    check_limits(o.limits);
+    if (o.sys.interval.count() < 1) throw config_error("sys.interval", "must be at least 1s");
+    if (o.shutdown.grace.count() < 0) throw config_error("shutdown.grace", "must not be negative");
+    check_range("broker.shards", o.broker.shards, 0, max_shards);
+}
+
+} // namespace runnel::config::detail

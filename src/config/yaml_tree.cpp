@@ -1,0 +1,124 @@
+#include "yaml_tree.hpp"
+
+#include "reader.hpp"
+#include "runnel/config/load.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace runnel::config::detail {
+namespace {
+
+bool is_index(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+}
+
+std::vector<std::string> split_key(std::string_view key, std::string_view assignment) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+        const auto dot = key.find('.', start);
+        auto seg = key.substr(start, dot == std::string_view::npos ? key.npos : dot - start);
+        if (seg.empty()) {
+            throw config_error("--set", "empty key segment in \"" + std::string(assignment) + "\"");
+        }
+        out.emplace_back(seg);
+        if (dot == std::string_view::npos) return out;
+        start = dot + 1;
+    }
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+/// Rebinds `cur` to its child named by `seg` (creating a map there when `create` and the child is
+/// missing or null), or assigns `value` to it when `value` is given.
+void step(YAML::Node& cur, const std::string& seg, const std::string& parent, const std::string& here,
+          const YAML::Node* value) {
+    if (cur.IsSequence()) {
+        if (!is_index(seg)) throw config_error(here, "is inside a list: expected a numeric index");
+        const auto idx = std::stoull(seg);
+        if (idx >= cur.size()) {
+            throw config_error(here, "index past the end (" + parent + " has " +
+                                         std::to_string(cur.size()) + " entries)");
+        }
+        if (value != nullptr) { cur[idx] = *value; return; }
+        YAML::Node child = cur[idx];
+        cur.reset(child);
+        return;
+    }
+    if (cur.IsScalar()) {
+        throw config_error(parent, "is a scalar, cannot set \"" + seg + "\" under it");
+    }
+    if (!cur.IsMap() && is_index(seg)) { // null: nothing to index into
+        throw config_error(here, "index past the end (" + (parent.empty() ? "root" : parent) + " is empty)");
+    }
+    if (value != nullptr) { cur[seg] = *value; return; }
+    if (!present(cur[seg])) cur[seg] = YAML::Node(YAML::NodeType::Map);
+    YAML::Node child = cur[seg];
+    cur.reset(child);
+}
+
+} // namespace
+
+YAML::Node merge_defaults(YAML::Node tree, const YAML::Node& defaults) {
+    if (!present(tree)) return YAML::Clone(defaults);
+    if (!tree.IsMap() || !defaults.IsMap()) return tree;
+    for (const auto& kv : defaults) {
+        const std::string key = kv.first.Scalar();
+        const YAML::Node& const_tree = tree;
+        YAML::Node mine = const_tree[key];
+        if (!present(mine)) {
+            tree[key] = YAML::Clone(kv.second);
+        } else if (mine.IsMap() && kv.second.IsMap()) {
+            tree[key] = merge_defaults(mine, kv.second);
+        }
+    }
+    return tree;
+}
+
+YAML::Node parse_set_value(std::string_view text) {
+    const std::string_view t = trim(text);
+    if (t.empty()) return YAML::Node(YAML::NodeType::Null);
+    try {
+        YAML::Node n = YAML::Load(std::string(t));
+        // yaml-cpp stops after a complete flow collection and ignores the rest ("[::1]:1883").
+        const bool cut_seq = n.IsSequence() && t.front() == '[' && t.back() != ']';
+        const bool cut_map = n.IsMap() && t.front() == '{' && t.back() != '}';
+        if (!cut_seq && !cut_map) return n;
+    } catch (const YAML::Exception&) {
+        // not YAML: take the text literally
+    }
+    return YAML::Node(std::string(t));
+}
+
+void apply_set(YAML::Node& root, std::string_view assignment) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string_view::npos) {
+        throw config_error("--set", "expected KEY=VALUE, got \"" + std::string(assignment) + "\"");
+    }
+    const auto key = trim(assignment.substr(0, eq));
+    if (key.empty()) throw config_error("--set", "missing key in \"" + std::string(assignment) + "\"");
+    const auto segments = split_key(key, assignment);
+    const YAML::Node value = parse_set_value(assignment.substr(eq + 1));
+
+    if (!present(root)) root.reset(YAML::Node(YAML::NodeType::Map));
+    YAML::Node cur;
+    cur.reset(root);
+    std::string parent;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const std::string here = join(parent, segments[i]);
+        const bool last = i + 1 == segments.size();
+        step(cur, segments[i], parent, here, last ? &value : nullptr);
+        parent = here;
+    }
+}
+
+} // namespace runnel::config::detail
