@@ -48,6 +48,11 @@ void runtime::start() {
     }
 }
 
+void runtime::halt() {
+    for (auto& c : contexts_) c->stop();
+    stop();
+}
+
 void runtime::stop() {
     for (auto& g : guards_) g.reset();
     guards_.clear();

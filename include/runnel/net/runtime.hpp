@@ -34,8 +34,10 @@ public:
 
     void post(std::size_t worker, std::function<void()> fn);
     void start();
-    /// Lets each worker finish queued work, then joins the threads.
+    /// Lets each worker finish its work (including pending timers), then joins the threads.
     void stop();
+    /// Stops every worker at once, abandoning pending work (timers, idle sessions), then joins.
+    void halt();
 
 private:
     using guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;

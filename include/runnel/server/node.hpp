@@ -1,0 +1,46 @@
+#pragma once
+/// One Runnel node: the composition root. Builds every module from the options, wires the
+/// seams (dispatcher, session sinks, authenticator), opens the listeners and runs until
+/// stopped. Used by `runnel serve` and, in-process on port 0, by the integration tests.
+/// Affinity: construct, start, stop and the accessors on one controlling thread.
+#include "runnel/config/options.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace runnel::server {
+
+struct bound_listener {
+    config::protocol proto;
+    bool tls;
+    std::string host;
+    std::uint16_t port;
+};
+
+class node {
+public:
+    /// Throws std::runtime_error (bind failures, unreadable certificates) naming the cause.
+    explicit node(config::options opts);
+    ~node();
+    node(const node&) = delete;
+    node& operator=(const node&) = delete;
+
+    void start();
+    /// Graceful stop: stop accepting, DISCONNECT 0x8B to v5 clients, flush within the grace
+    /// period, then end the workers. Idempotent.
+    void stop();
+
+    const std::vector<bound_listener>& listeners() const noexcept;
+    /// Port of the first listener of that kind (0 when none).
+    std::uint16_t port(config::protocol p, bool tls = false) const noexcept;
+    /// Prometheus text of the node's metrics (what /metrics serves).
+    std::string metrics_text() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace runnel::server

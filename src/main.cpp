@@ -1,0 +1,22 @@
+// runnel: one binary for the server and its tools.
+#include "runnel/server/serve.hpp"
+#include "runnel/server/version.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    CLI::App app{"Runnel: a pub/sub data stream network (MQTT 3.1.1/5, WebSocket, HTTP)"};
+    app.require_subcommand(1);
+    runnel::server::serve_args serve;
+    runnel::server::add_serve_command(app, serve);
+    app.add_subcommand("version", "Print the version")->callback([] { std::cout << "runnel " << runnel::server::version() << "\n"; });
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
+    if (app.got_subcommand("serve")) return runnel::server::run_serve(serve);
+    return 0;
+}

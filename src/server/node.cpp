@@ -1,0 +1,175 @@
+#include "runnel/server/node.hpp"
+
+#include "runtime_dispatcher.hpp"
+#include "sys_publisher.hpp"
+
+#include "runnel/auth/authenticator.hpp"
+#include "runnel/broker/broker.hpp"
+#include "runnel/gateway/http/admin.hpp"
+#include "runnel/gateway/mqtt/connection.hpp"
+#include "runnel/net/listener.hpp"
+#include "runnel/net/tls_context.hpp"
+#include "runnel/obs/log.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <future>
+#include <thread>
+
+namespace runnel::server {
+namespace {
+
+gateway::mqtt::options mqtt_options(const config::options& o) {
+    const auto& m = o.mqtt;
+    gateway::mqtt::options g;
+    g.max_packet_size = m.max_packet_size;
+    g.topics = {m.max_topic_length, m.max_topic_levels};
+    g.max_client_id_length = m.max_client_id_length;
+    g.receive_maximum = m.receive_maximum;
+    g.max_session_expiry = m.max_session_expiry;
+    g.topic_alias_maximum = m.topic_alias_maximum;
+    g.max_keep_alive = m.max_keep_alive;
+    g.maximum_qos = m.maximum_qos;
+    g.retain_available = m.retain_available;
+    g.wildcard_subscriptions = m.wildcard_subscriptions;
+    g.shared_subscriptions = m.shared_subscriptions;
+    g.subscription_identifiers = m.subscription_identifiers;
+    g.connect_timeout = m.connect_timeout;
+    g.max_connections = o.limits.max_connections;
+    g.queue = {o.limits.write_queue_low_watermark, o.limits.write_queue_high_watermark, o.limits.write_queue_max};
+    return g;
+}
+
+auth::static_options auth_options(const config::auth_options& a) {
+    auth::static_options s{a.anonymous, a.anonymous_loopback_only, {}};
+    for (const auto& u : a.users) s.users.push_back({u.username, u.password, u.password_hash});
+    return s;
+}
+
+} // namespace
+
+struct node::impl {
+    explicit impl(config::options o)
+        : opts(std::move(o)), rt(opts.node.workers), dispatcher(rt), blocking(2), bstats(metrics),
+          brk(dispatcher, broker::broker_options{opts.broker.shards,
+              {opts.mqtt.max_inflight, opts.mqtt.max_queued_messages, opts.mqtt.max_queued_bytes}}, bstats),
+          authn(auth_options(opts.auth)),
+          mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size()),
+          admin{metrics, [this] { return ready.load(); }},
+          sys(rt.context(0), brk, mqtt.counters, opts.sys.interval) {
+        open_listeners();
+    }
+
+    void open_listeners() {
+        for (const auto& l : opts.listeners) {
+            std::shared_ptr<boost::asio::ssl::context> tls;
+            if (l.tls) {
+                tls = net::make_server_tls({l.tls->cert, l.tls->key, l.tls->ca, l.tls->require_client_cert, l.tls->min_version});
+            }
+            net::listener::accept_fn fn;
+            if (l.proto == config::protocol::mqtt) {
+                fn = [this](net::transport_ptr t, std::size_t w, std::shared_ptr<void> slot) {
+                    gateway::mqtt::connection::start(std::make_shared<gateway::mqtt::connection>(
+                        mqtt, std::move(t), static_cast<broker::worker_id>(w), std::move(slot)));
+                };
+            } else if (l.proto == config::protocol::admin) {
+                fn = [this](net::transport_ptr t, std::size_t, std::shared_ptr<void> slot) {
+                    gateway::http::serve_admin(admin, std::move(t), std::move(slot));
+                };
+            } else {
+                // The HTTP/WebSocket gateway arrives with its own issue; the port is reserved.
+                fn = [](net::transport_ptr t, std::size_t, std::shared_ptr<void>) { t->close(); };
+            }
+            auto& ln = listeners.emplace_back(std::make_unique<net::listener>(
+                rt, l.host, l.port, std::move(tls), l.max_connections, std::move(fn)));
+            bound.push_back({l.proto, l.tls.has_value(), l.host, ln->port()});
+        }
+    }
+
+    /// Runs `fn` on every worker and waits for all of them.
+    void on_every_worker(const std::function<void(std::size_t)>& fn) {
+        std::vector<std::future<void>> done;
+        for (std::size_t w = 0; w < rt.size(); ++w) {
+            auto p = std::make_shared<std::promise<void>>();
+            done.push_back(p->get_future());
+            rt.post(w, [p, w, &fn] { fn(w); p->set_value(); });
+        }
+        for (auto& f : done) f.wait();
+    }
+
+    std::size_t live_connections() {
+        std::size_t n = 0;
+        for (auto& l : listeners) n += l->live();
+        return n;
+    }
+
+    config::options opts;
+    obs::registry metrics;
+    net::runtime rt;
+    runtime_dispatcher dispatcher;
+    boost::asio::thread_pool blocking;
+    broker::broker_stats bstats;
+    broker::broker brk;
+    auth::static_authenticator authn;
+    gateway::mqtt::context mqtt;
+    gateway::http::admin_context admin;
+    sys_publisher sys;
+    std::vector<std::unique_ptr<net::listener>> listeners;
+    std::vector<bound_listener> bound;
+    std::atomic<bool> ready{false};
+    bool started = false;
+    bool stopped = false;
+};
+
+node::node(config::options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
+
+node::~node() { stop(); }
+
+void node::start() {
+    auto& i = *impl_;
+    i.rt.start();
+    for (auto& l : i.listeners) l->start();
+    if (i.opts.sys.enabled) i.rt.post(0, [&i] { i.sys.start(); });
+    i.started = true;
+    i.ready = true;
+    for (const auto& b : i.bound) {
+        RUNNEL_LOG_INFO(obs::server_log(), "listening protocol={} tls={} address={}:{}", config::to_string(b.proto),
+                        b.tls, b.host, b.port);
+    }
+}
+
+void node::stop() {
+    auto& i = *impl_;
+    if (i.stopped) return;
+    i.stopped = true;
+    i.ready = false;
+    if (!i.started) return;
+    for (auto& l : i.listeners) l->stop();
+    i.on_every_worker([&i](std::size_t w) {
+        if (w == 0) i.sys.stop();
+        // Copy: shutdown() may end a connection and erase it from the set.
+        auto live = std::vector<gateway::mqtt::connection*>(i.mqtt.live[w].begin(), i.mqtt.live[w].end());
+        for (auto* c : live) c->shutdown();
+    });
+    // Wait (bounded) for the connections to flush and close.
+    auto deadline = std::chrono::steady_clock::now() + i.opts.shutdown.grace;
+    while (i.live_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    i.rt.halt();
+    i.blocking.join();
+    RUNNEL_LOG_INFO(obs::server_log(), "stopped");
+}
+
+const std::vector<bound_listener>& node::listeners() const noexcept { return impl_->bound; }
+
+std::uint16_t node::port(config::protocol p, bool tls) const noexcept {
+    for (const auto& b : impl_->bound) {
+        if (b.proto == p && b.tls == tls) return b.port;
+    }
+    return 0;
+}
+
+std::string node::metrics_text() const { return impl_->metrics.render(); }
+
+} // namespace runnel::server
