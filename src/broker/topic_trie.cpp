@@ -130,8 +130,8 @@ private:
 } // namespace
 
 struct topic_trie::node {
-    using child_map =
-        std::unordered_map<std::string, std::unique_ptr<node>, detail::string_hash, std::equal_to<>>;
+    using child_map = std::unordered_map<std::string, std::unique_ptr<node>, detail::string_hash,
+                                         std::equal_to<>>;
 
     child_map children;
     std::unique_ptr<node> plus;  // `+` child
@@ -281,7 +281,8 @@ topic_trie::~topic_trie() = default;
 
 bool topic_trie::insert(std::string_view filter, std::string_view group, const subscriber& who) {
     node* n = root_.get();
-    for (std::size_t pos = 0; pos != no_more_levels;) n = &n->child_or_create(next_level(filter, pos));
+    for (std::size_t pos = 0; pos != no_more_levels;)
+        n = &n->child_or_create(next_level(filter, pos));
     const bool added = group.empty() ? n->subs.upsert(who) : n->group_or_create(group).upsert(who);
     if (added) ++size_;
     ++generation_; // also on replace: cached results carry the old options
