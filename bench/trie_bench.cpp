@@ -18,12 +18,14 @@ using runnel::broker::subscriber;
 using runnel::broker::topic_trie;
 
 constexpr std::size_t exact_count = 100'000; // 100 sites x 1000 devices
-constexpr const char* metrics[] = {"temp", "hum", "co2", "lux", "volt", "amp", "rssi", "door", "motion", "smoke"};
+constexpr const char* metrics[] = {"temp", "hum",  "co2",  "lux",    "volt",
+                                   "amp",  "rssi", "door", "motion", "smoke"};
 
 subscriber sub(session_id id) { return subscriber{.ref = {.worker = 0, .id = id}, .opts = {}}; }
 
 std::string exact_name(std::size_t i) {
-    return "site/" + std::to_string(i / 1000) + "/dev/" + std::to_string(i % 1000) + "/" + metrics[i % 10];
+    return "site/" + std::to_string(i / 1000) + "/dev/" + std::to_string(i % 1000) + "/" +
+           metrics[i % 10];
 }
 
 const std::vector<std::string>& exact_names() {
@@ -40,7 +42,8 @@ const std::vector<std::string>& exact_names() {
 std::vector<std::string> wildcard_filters() {
     std::vector<std::string> v;
     for (int s = 0; s < 100; ++s) {
-        for (int m = 0; m < 9; ++m) v.push_back("site/" + std::to_string(s) + "/dev/+/" + metrics[m]);
+        for (int m = 0; m < 9; ++m)
+            v.push_back("site/" + std::to_string(s) + "/dev/+/" + metrics[m]);
         v.push_back("site/" + std::to_string(s) + "/#");
     }
     return v;

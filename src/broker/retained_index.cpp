@@ -38,8 +38,8 @@ struct match_ctx {
 } // namespace
 
 struct retained_index::node {
-    using child_map =
-        std::unordered_map<std::string, std::unique_ptr<node>, detail::string_hash, std::equal_to<>>;
+    using child_map = std::unordered_map<std::string, std::unique_ptr<node>, detail::string_hash,
+                                         std::equal_to<>>;
 
     child_map children;
     core::message_ptr msg; // null: no retained message on this exact name
@@ -132,7 +132,8 @@ void retained_index::set(core::message_ptr m) {
         return;
     }
     node* n = root_.get();
-    for (std::size_t pos = 0; pos != no_more_levels;) n = &n->child_or_create(next_level(topic, pos));
+    for (std::size_t pos = 0; pos != no_more_levels;)
+        n = &n->child_or_create(next_level(topic, pos));
     if (!n->msg) ++size_;
     n->msg = std::move(m);
 }

@@ -130,8 +130,8 @@ private:
 } // namespace
 
 struct topic_trie::node {
-    using child_map =
-        std::unordered_map<std::string, std::unique_ptr<node>, detail::string_hash, std::equal_to<>>;
+    using child_map = std::unordered_map<std::string, std::unique_ptr<node>, detail::string_hash,
+                                         std::equal_to<>>;
 
     child_map children;
     std::unique_ptr<node> plus;  // `+` child
@@ -243,7 +243,19 @@ struct topic_trie::cache {
 
     explicit cache(std::size_t cap) : capacity(cap) { entries.reserve(cap); }
 
-    void evict_one() {
+    using map = std::unordered_map<std::string, entry, detail::string_hash, std::equal_to<>>;
+
+    /// Slot for `name`, which is not in the map. When full, a random entry is evicted and its
+    /// node (key string and result vectors included) reused, so a miss on a full cache
+    /// allocates nothing once the vectors have grown.
+    map::iterator add(std::string_view name) {
+        if (entries.size() < capacity) return entries.emplace(std::string(name), entry{}).first;
+        auto victim = entries.extract(entries.find(random_key()));
+        victim.key().assign(name);
+        return entries.insert(std::move(victim)).position;
+    }
+
+    const std::string& random_key() {
         // Random bucket, then the next non-empty one: with load factor <= 1 that is a short scan.
         rng ^= rng << 13;
         rng ^= rng >> 7;
@@ -251,11 +263,11 @@ struct topic_trie::cache {
         auto buckets = entries.bucket_count();
         auto b = rng % buckets;
         while (entries.bucket_size(b) == 0) b = (b + 1) % buckets;
-        entries.erase(entries.find(entries.begin(b)->first));
+        return entries.begin(b)->first;
     }
 
     std::size_t capacity;
-    std::unordered_map<std::string, entry, detail::string_hash, std::equal_to<>> entries;
+    map entries;
     std::uint64_t rng = 0x9E3779B97F4A7C15ull;
 };
 
@@ -269,7 +281,8 @@ topic_trie::~topic_trie() = default;
 
 bool topic_trie::insert(std::string_view filter, std::string_view group, const subscriber& who) {
     node* n = root_.get();
-    for (std::size_t pos = 0; pos != no_more_levels;) n = &n->child_or_create(next_level(filter, pos));
+    for (std::size_t pos = 0; pos != no_more_levels;)
+        n = &n->child_or_create(next_level(filter, pos));
     const bool added = group.empty() ? n->subs.upsert(who) : n->group_or_create(group, filter).upsert(who);
     if (added) ++size_;
     ++generation_; // also on replace: cached results carry the old options
@@ -304,10 +317,7 @@ void topic_trie::match(std::string_view name, match_result& out) {
         if (it != entries.end()) entries.erase(it);
         return;
     }
-    if (it == entries.end()) {
-        if (entries.size() >= cache_->capacity) cache_->evict_one();
-        it = entries.emplace(std::string(name), cache::entry{}).first;
-    }
+    if (it == entries.end()) it = cache_->add(name);
     auto& e = it->second;
     e.generation = generation_;
     e.result.subscribers.assign(out.subscribers.begin() + static_cast<std::ptrdiff_t>(subs_before),

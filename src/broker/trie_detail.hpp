@@ -23,7 +23,8 @@ constexpr std::size_t no_more_levels = std::string_view::npos;
 /// no_more_levels after the last one ("a/" has two levels, the second empty).
 inline std::string_view next_level(std::string_view s, std::size_t& pos) noexcept {
     auto slash = s.find('/', pos);
-    auto level = s.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+    auto level =
+        s.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
     pos = slash == std::string_view::npos ? no_more_levels : slash + 1;
     return level;
 }

@@ -25,8 +25,10 @@ const core::steady_time t0 = core::steady_time{} + 1000h;
 
 core::message_ptr msg(std::string topic, std::string payload,
                       std::optional<core::steady_time> expires_at = std::nullopt) {
-    return core::make_message(
-        {.topic = std::move(topic), .payload = std::move(payload), .retain = true, .expires_at = expires_at});
+    return core::make_message({.topic = std::move(topic),
+                               .payload = std::move(payload),
+                               .retain = true,
+                               .expires_at = expires_at});
 }
 
 class retained_index_test : public ::testing::Test {
@@ -133,7 +135,9 @@ TEST_F(retained_index_test, exact_filter_drops_expired_message) {
 
 TEST_F(retained_index_test, random_filters_agree_with_filter_matches) {
     std::mt19937 rng(1121);
-    auto below = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+    auto below = [&](std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+    };
     static const char* name_levels[] = {"a", "b", "c", "", "$x"};
     static const char* filter_levels[] = {"a", "b", "c", "", "+", "+", "#", "$x"};
     auto random_topic = [&](const char* const* levels, std::size_t alphabet) {

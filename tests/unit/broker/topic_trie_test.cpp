@@ -55,7 +55,9 @@ protected:
 };
 
 INSTANTIATE_TEST_SUITE_P(cache, topic_trie_test, ::testing::Values(1024, 0, 3),
-                         [](const auto& param_info) { return "capacity_" + std::to_string(param_info.param); });
+                         [](const auto& param_info) {
+                             return "capacity_" + std::to_string(param_info.param);
+                         });
 
 TEST_P(topic_trie_test, mqtt_spec_multi_level_examples) { // MQTT 4.7.1.2
     t.insert("sport/tennis/player1/#", "", sub(1));
@@ -327,7 +329,9 @@ public:
         }
         return s;
     }
-    std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+    std::size_t below(std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+    }
     bool one_in(std::size_t n) { return below(n) == 0; }
 
 private:
@@ -393,7 +397,8 @@ TEST_P(topic_trie_test, random_operations_agree_with_filter_matches) {
             auto qos = static_cast<std::uint8_t>(gen.below(3));
             const auto& [f, group, id] = key;
             bool fresh = !m.contains(key);
-            EXPECT_EQ(t.insert(filters[f], group, sub(id, qos, static_cast<std::uint32_t>(f))), fresh);
+            EXPECT_EQ(t.insert(filters[f], group, sub(id, qos, static_cast<std::uint32_t>(f))),
+                      fresh);
             m[key] = qos;
         } else if (op < 60) { // erase one that exists
             auto it = std::next(m.begin(), static_cast<std::ptrdiff_t>(gen.below(m.size())));
