@@ -52,6 +52,14 @@ TEST(reader, unknown_key_names_full_path_with_hint) {
     EXPECT_TRUE(fails_with([&] { r2.finish(); }, "zzz", "unknown key"));
 }
 
+TEST(reader, repeated_key_is_an_error) {
+    YAML::Node n = YAML::Load("{workers: 1, workers: 2}");
+    map_reader r(n, "node");
+    unsigned w = 0;
+    r.integer("workers", w);
+    EXPECT_TRUE(fails_with([&] { r.finish(); }, "node.workers", "duplicate key"));
+}
+
 TEST(reader, wrong_kinds_say_what_was_expected) {
     YAML::Node n = YAML::Load("{i: abc, j: -1, k: 300, b: maybe, s: [1], z: lots, d: soon, sec: 10ms}");
     map_reader r(n, "x");
