@@ -3,7 +3,6 @@
 #include "address.hpp"
 
 #include <algorithm>
-#include <functional>
 
 namespace runnel::config::detail {
 namespace {

@@ -157,9 +157,15 @@ void map_reader::duration(std::string_view key, std::chrono::seconds& out) {
 
 void map_reader::finish() const {
     if (!present(node_)) return;
+    std::vector<std::string> seen;
     for (const auto& kv : node_) {
         if (!kv.first.IsScalar()) throw config_error(path_, "keys must be plain names");
         const std::string& key = kv.first.Scalar();
+        // yaml-cpp keeps both entries of a repeated key and lookups see only the first.
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+            throw config_error(join(path_, key), "duplicate key");
+        }
+        seen.push_back(key);
         if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
         std::string what = "unknown key";
         const auto best = std::min_element(known_.begin(), known_.end(), [&](const auto& a, const auto& b) {

@@ -58,7 +58,8 @@ public:
         out = static_cast<T>(read_uint(n, join(path_, key), std::numeric_limits<T>::max()));
     }
 
-    /// Throws for the first key that was never asked for (with a "did you mean" hint).
+    /// Throws for a repeated key or the first key that was never asked for (with a "did you
+    /// mean" hint).
     void finish() const;
 
 private:

@@ -6,7 +6,6 @@
 #include "runnel/config/load.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <map>
 #include <set>

@@ -38,10 +38,11 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-/// Rebinds `cur` to its child named by `seg` (creating a map there when `create` and the child is
-/// missing or null), or assigns `value` to it when `value` is given.
-void step(YAML::Node& cur, const std::string& seg, const std::string& parent, const std::string& here,
-          const YAML::Node* value) {
+/// Rebinds `cur` to its child named by `seg` (creating a map there when the child is missing or
+/// null), or assigns `value` to it when `value` is given. `fresh`: `cur` was created by the
+/// previous step, so a numeric segment cannot index anything. Returns whether it created a map.
+bool step(YAML::Node& cur, const std::string& seg, const std::string& parent, const std::string& here,
+          const YAML::Node* value, bool fresh) {
     if (cur.IsSequence()) {
         if (!is_index(seg)) throw config_error(here, "is inside a list: expected a numeric index");
         const auto idx = std::stoull(seg);
@@ -49,21 +50,23 @@ void step(YAML::Node& cur, const std::string& seg, const std::string& parent, co
             throw config_error(here, "index past the end (" + parent + " has " +
                                          std::to_string(cur.size()) + " entries)");
         }
-        if (value != nullptr) { cur[idx] = *value; return; }
+        if (value != nullptr) { cur[idx] = *value; return false; }
         YAML::Node child = cur[idx];
         cur.reset(child);
-        return;
+        return false;
     }
     if (cur.IsScalar()) {
         throw config_error(parent, "is a scalar, cannot set \"" + seg + "\" under it");
     }
-    if (!cur.IsMap() && is_index(seg)) { // null: nothing to index into
+    if ((fresh || !cur.IsMap()) && is_index(seg)) { // nothing there to index into
         throw config_error(here, "index past the end (" + (parent.empty() ? "root" : parent) + " is empty)");
     }
-    if (value != nullptr) { cur[seg] = *value; return; }
-    if (!present(cur[seg])) cur[seg] = YAML::Node(YAML::NodeType::Map);
+    if (value != nullptr) { cur[seg] = *value; return false; }
+    const bool create = !present(cur[seg]);
+    if (create) cur[seg] = YAML::Node(YAML::NodeType::Map);
     YAML::Node child = cur[seg];
     cur.reset(child);
+    return create;
 }
 
 } // namespace
@@ -109,14 +112,15 @@ void apply_set(YAML::Node& root, std::string_view assignment) {
     const auto segments = split_key(key, assignment);
     const YAML::Node value = parse_set_value(assignment.substr(eq + 1));
 
-    if (!present(root)) root.reset(YAML::Node(YAML::NodeType::Map));
+    bool fresh = !present(root);
+    if (fresh) root.reset(YAML::Node(YAML::NodeType::Map));
     YAML::Node cur;
     cur.reset(root);
     std::string parent;
     for (std::size_t i = 0; i < segments.size(); ++i) {
         const std::string here = join(parent, segments[i]);
         const bool last = i + 1 == segments.size();
-        step(cur, segments[i], parent, here, last ? &value : nullptr);
+        fresh = step(cur, segments[i], parent, here, last ? &value : nullptr, fresh);
         parent = here;
     }
 }

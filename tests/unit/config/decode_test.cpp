@@ -1,0 +1,129 @@
+#include "decode.hpp"
+
+#include "test_util.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace runnel::config;
+using namespace std::chrono_literals;
+using detail::decode;
+using test::fails_with;
+
+namespace {
+options dec(const char* yaml) { return decode(YAML::Load(yaml)); }
+} // namespace
+
+TEST(decode, empty_tree_is_struct_defaults) {
+    const options o = dec("");
+    EXPECT_EQ(o.node.name, "runnel-1");
+    EXPECT_TRUE(o.listeners.empty());
+    EXPECT_EQ(o.mqtt.max_packet_size, 1u << 20);
+    EXPECT_EQ(o.shutdown.grace, 5000ms);
+}
+
+TEST(decode, every_section) {
+    const options o = dec(R"(
+node: {name: n2, region: eu, data_dir: /var/lib/runnel, workers: 4}
+log: {level: debug, format: json}
+listeners:
+  - {protocol: mqtt, bind: "[::1]:1883", max_connections: 10}
+  - protocol: http
+    bind: 0.0.0.0:8443
+    tls: {cert: c.pem, key: k.pem, ca: ca.pem, require_client_cert: true, min_version: "1.3"}
+auth:
+  anonymous: {enabled: false, loopback_only: false}
+  users: [{username: a, password: b}, {username: c, password_hash: "$argon2id$x"}]
+mqtt:
+  max_packet_size: 2MiB
+  max_topic_length: 1024
+  max_topic_levels: 16
+  max_client_id_length: 64
+  receive_maximum: 10
+  max_inflight: 20
+  max_queued_messages: 5
+  max_queued_bytes: 1MB
+  max_session_expiry: 1h
+  topic_alias_maximum: 0
+  max_keep_alive: 600
+  maximum_qos: 1
+  retain_available: false
+  wildcard_subscriptions: false
+  shared_subscriptions: false
+  subscription_identifiers: false
+  connect_timeout: 5s
+limits: {max_connections: 7, write_queue_high_watermark: 2MiB, write_queue_low_watermark: 512KiB, write_queue_max: 8MiB}
+sys: {enabled: false, interval: 1m}
+shutdown: {grace: 250ms}
+broker: {shards: 8}
+)");
+    EXPECT_EQ(o.node.name, "n2");
+    EXPECT_EQ(o.node.region, "eu");
+    EXPECT_EQ(o.node.data_dir, "/var/lib/runnel");
+    EXPECT_EQ(o.node.workers, 4u);
+    EXPECT_EQ(o.log.level, "debug");
+    EXPECT_EQ(o.log.format, "json");
+    ASSERT_EQ(o.listeners.size(), 2u);
+    EXPECT_EQ(o.listeners[0].host, "::1");
+    EXPECT_EQ(o.listeners[0].max_connections, 10u);
+    EXPECT_FALSE(o.listeners[0].tls);
+    EXPECT_EQ(o.listeners[1].proto, protocol::http);
+    ASSERT_TRUE(o.listeners[1].tls);
+    EXPECT_EQ(o.listeners[1].tls->ca, "ca.pem");
+    EXPECT_TRUE(o.listeners[1].tls->require_client_cert);
+    EXPECT_EQ(o.listeners[1].tls->min_version, "1.3");
+    EXPECT_FALSE(o.auth.anonymous);
+    EXPECT_FALSE(o.auth.anonymous_loopback_only);
+    ASSERT_EQ(o.auth.users.size(), 2u);
+    EXPECT_EQ(o.auth.users[1].password_hash, "$argon2id$x");
+    EXPECT_EQ(o.mqtt.max_packet_size, 2u << 20);
+    EXPECT_EQ(o.mqtt.max_queued_bytes, 1'000'000u);
+    EXPECT_EQ(o.mqtt.max_session_expiry, 1h);
+    EXPECT_EQ(o.mqtt.maximum_qos, 1);
+    EXPECT_FALSE(o.mqtt.subscription_identifiers);
+    EXPECT_EQ(o.mqtt.connect_timeout, 5s);
+    EXPECT_EQ(o.limits.write_queue_low_watermark, 512u << 10);
+    EXPECT_EQ(o.sys.interval, 60s);
+    EXPECT_EQ(o.shutdown.grace, 250ms);
+    EXPECT_EQ(o.broker.shards, 8u);
+}
+
+TEST(decode, null_sections_keep_defaults) {
+    const options o = dec("mqtt:\nlimits: ~\nnode: {name: ~}\n");
+    EXPECT_EQ(o.mqtt.receive_maximum, 64);
+    EXPECT_EQ(o.node.name, "runnel-1");
+}
+
+TEST(decode, unknown_keys_anywhere) {
+    EXPECT_TRUE(fails_with([] { dec("mqtt: {max_pakcet_size: 1}"); }, "mqtt.max_pakcet_size", "unknown key"));
+    EXPECT_TRUE(fails_with([] { dec("retention: []"); }, "retention", "unknown key"));
+    EXPECT_TRUE(fails_with([] { dec("listeners: [{bind: ':1', port: 1}]"); }, "listeners.0.port", "unknown key"));
+    EXPECT_TRUE(fails_with([] { dec("listeners: [{bind: ':1', tls: {cert: a, kye: b}}]"); },
+                           "listeners.0.tls.kye", "did you mean key?"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {anonymous: {enabled: true, grants: {}}}"); },
+                           "auth.anonymous.grants", "unknown key"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {users: [{username: a, pass: b}]}"); }, "auth.users.0.pass",
+                           "unknown key"));
+}
+
+TEST(decode, listener_shape_errors) {
+    EXPECT_TRUE(fails_with([] { dec("listeners: [{protocol: mqtt}]"); }, "listeners.0.bind", "required"));
+    EXPECT_TRUE(fails_with([] { dec("listeners: [{protocol: ws, bind: ':1'}]"); }, "listeners.0.protocol",
+                           "expected mqtt, http or admin, got \"ws\""));
+    EXPECT_TRUE(fails_with([] { dec("listeners: [{bind: ':1'}, {bind: '127.0.0.1:70000'}]"); },
+                           "listeners.1.bind", "port must be 0..65535, got 70000"));
+    EXPECT_TRUE(fails_with([] { dec("listeners: [x]"); }, "listeners.0", "expected a map"));
+    EXPECT_TRUE(fails_with([] { dec("listeners: {a: 1}"); }, "listeners", "expected a list"));
+    EXPECT_TRUE(fails_with([] { dec("listeners: [{bind: ':1', tls: yes}]"); }, "listeners.0.tls", "expected a map"));
+}
+
+TEST(decode, value_errors_name_the_path) {
+    EXPECT_TRUE(fails_with([] { dec("node: {workers: many}"); }, "node.workers", "expected a non-negative integer"));
+    EXPECT_TRUE(fails_with([] { dec("mqtt: {receive_maximum: 70000}"); }, "mqtt.receive_maximum",
+                           "must be 0..65535, got 70000"));
+    EXPECT_TRUE(fails_with([] { dec("mqtt: {max_packet_size: big}"); }, "mqtt.max_packet_size", "expected a size"));
+    EXPECT_TRUE(fails_with([] { dec("sys: {interval: 1500ms}"); }, "sys.interval", "whole number of seconds"));
+    EXPECT_TRUE(fails_with([] { dec("sys: {enabled: 2}"); }, "sys.enabled", "expected true or false"));
+    EXPECT_TRUE(fails_with([] { dec("node: [1]"); }, "node", "expected a map, got a list"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {users: {a: b}}"); }, "auth.users", "expected a list"));
+    EXPECT_TRUE(fails_with([] { dec("42"); }, "", "expected a map, got a scalar"));
+}

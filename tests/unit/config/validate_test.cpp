@@ -1,0 +1,99 @@
+#include "validate.hpp"
+
+#include "test_util.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace runnel::config;
+using namespace std::chrono_literals;
+using detail::validate;
+using test::fails_with;
+
+namespace {
+
+template <class Edit> ::testing::AssertionResult rejects(Edit edit, std::string_view path, std::string_view needle) {
+    options o;
+    o.listeners.push_back({});
+    edit(o);
+    return fails_with([&] { validate(o); }, path, needle);
+}
+
+} // namespace
+
+TEST(validate, defaults_are_valid) {
+    options o;
+    EXPECT_NO_THROW(validate(o));
+}
+
+TEST(validate, node) {
+    EXPECT_TRUE(rejects([](options& o) { o.node.workers = 1025; }, "node.workers", "must be 0..1024, got 1025"));
+    EXPECT_TRUE(rejects([](options& o) { o.node.name.clear(); }, "node.name", "must not be empty"));
+    EXPECT_TRUE(rejects([](options& o) { o.node.data_dir.clear(); }, "node.data_dir", "must not be empty"));
+}
+
+TEST(validate, log_enums) {
+    EXPECT_TRUE(rejects([](options& o) { o.log.level = "verbose"; }, "log.level",
+                        "expected trace|debug|info|warn|error|off, got \"verbose\""));
+    EXPECT_TRUE(rejects([](options& o) { o.log.format = "xml"; }, "log.format", "expected text|json"));
+}
+
+TEST(validate, listeners) {
+    EXPECT_TRUE(rejects([](options& o) { o.listeners[0].tls = tls_options{.cert = "c"}; }, "listeners.0.tls.key",
+                        "required"));
+    EXPECT_TRUE(rejects([](options& o) { o.listeners[0].tls = tls_options{.key = "k"}; }, "listeners.0.tls.cert",
+                        "required"));
+    EXPECT_TRUE(rejects([](options& o) { o.listeners[0].tls = tls_options{.cert = "c", .key = "k", .min_version = "1.1"}; },
+                        "listeners.0.tls.min_version", "expected 1.2|1.3"));
+    EXPECT_TRUE(rejects([](options& o) { o.listeners[0].tls = tls_options{.cert = "c", .key = "k", .require_client_cert = true}; },
+                        "listeners.0.tls.ca", "required when require_client_cert"));
+    EXPECT_TRUE(rejects(
+        [](options& o) {
+            o.listeners = {{.port = 1883}, {.proto = protocol::http, .port = 8080}, {.port = 1883}};
+        },
+        "listeners.2.bind", "duplicate address 127.0.0.1:1883 (also listeners.0)"));
+}
+
+TEST(validate, port_zero_listeners_never_collide) {
+    options o;
+    o.listeners = {{.port = 0}, {.port = 0}};
+    EXPECT_NO_THROW(validate(o));
+}
+
+TEST(validate, users) {
+    EXPECT_TRUE(rejects([](options& o) { o.auth.users = {{.password = "p"}}; }, "auth.users.0.username", "required"));
+    EXPECT_TRUE(rejects([](options& o) { o.auth.users = {{.username = "a"}}; }, "auth.users.0",
+                        "exactly one of password or password_hash"));
+    EXPECT_TRUE(rejects([](options& o) { o.auth.users = {{"a", "p", "$argon2id$h"}}; }, "auth.users.0",
+                        "exactly one of password or password_hash"));
+    EXPECT_TRUE(rejects([](options& o) { o.auth.users = {{.username = "a", .password_hash = "md5"}}; },
+                        "auth.users.0.password_hash", "crypto_pwhash_str"));
+    EXPECT_TRUE(rejects([](options& o) { o.auth.users = {{"a", "p", ""}, {"a", "q", ""}}; },
+                        "auth.users.1.username", "duplicate user"));
+}
+
+TEST(validate, mqtt_ranges) {
+    EXPECT_TRUE(rejects([](options& o) { o.mqtt.receive_maximum = 0; }, "mqtt.receive_maximum", "must be 1..65535"));
+    EXPECT_TRUE(rejects([](options& o) { o.mqtt.max_inflight = 0; }, "mqtt.max_inflight", "must be 1..65535"));
+    EXPECT_TRUE(rejects([](options& o) { o.mqtt.maximum_qos = 3; }, "mqtt.maximum_qos", "must be 0..2, got 3"));
+    EXPECT_TRUE(rejects([](options& o) { o.mqtt.max_packet_size = 63; }, "mqtt.max_packet_size",
+                        "must be 64..268435460, got 63"));
+    EXPECT_TRUE(rejects([](options& o) { o.mqtt.max_packet_size = 268435461; }, "mqtt.max_packet_size", "must be"));
+    EXPECT_TRUE(rejects([](options& o) { o.mqtt.max_client_id_length = 10; }, "mqtt.max_client_id_length",
+                        "must be 23..65535"));
+    EXPECT_TRUE(rejects([](options& o) { o.mqtt.max_topic_levels = 0; }, "mqtt.max_topic_levels", "must be"));
+    EXPECT_TRUE(rejects([](options& o) { o.mqtt.max_keep_alive = 0; }, "mqtt.max_keep_alive", "must be"));
+    EXPECT_TRUE(rejects([](options& o) { o.mqtt.max_session_expiry = std::chrono::seconds(1LL << 32); },
+                        "mqtt.max_session_expiry", "must be 0..4294967295"));
+    EXPECT_TRUE(rejects([](options& o) { o.mqtt.connect_timeout = 0s; }, "mqtt.connect_timeout", "at least 1s"));
+}
+
+TEST(validate, limits_and_rest) {
+    EXPECT_TRUE(rejects([](options& o) { o.limits.write_queue_low_watermark = 4u << 20; },
+                        "limits.write_queue_low_watermark", "must be below write_queue_high_watermark (4MiB)"));
+    EXPECT_TRUE(rejects([](options& o) { o.limits.write_queue_high_watermark = 32u << 20; },
+                        "limits.write_queue_high_watermark", "must be at most write_queue_max (16MiB), got 32MiB"));
+    EXPECT_TRUE(rejects([](options& o) { o.limits.max_connections = 0; }, "limits.max_connections", "at least 1"));
+    EXPECT_TRUE(rejects([](options& o) { o.sys.interval = 0s; }, "sys.interval", "at least 1s"));
+    EXPECT_TRUE(rejects([](options& o) { o.shutdown.grace = -1ms; }, "shutdown.grace", "negative"));
+    EXPECT_TRUE(rejects([](options& o) { o.broker.shards = 257; }, "broker.shards", "must be 0..256, got 257"));
+}
