@@ -44,6 +44,8 @@ asio::awaitable<void> connection::run() {
     if (ec) {
         RUNNEL_LOG_DEBUG(obs::mqtt_log(), "peer={} handshake failed: {}", transport_->remote(), ec.message());
         close(wire::reason::unspecified_error);
+        transport_->close();
+        writer_done_ = true; // no writer was started
     } else {
         asio::co_spawn(transport_->executor(), [self]() -> asio::awaitable<void> { co_await self->write_loop(); }, asio::detached);
         co_await read_loop();
@@ -94,6 +96,8 @@ asio::awaitable<void> connection::write_loop() {
     auto ec = co_await out_.drain(*transport_);
     if (!ec && closing_) co_await transport_->shutdown();
     transport_->close();
+    writer_done_ = true;
+    timer_.cancel(); // ends the watchdog's close grace period early
 }
 
 asio::awaitable<void> connection::watchdog() {
@@ -116,6 +120,7 @@ asio::awaitable<void> connection::watchdog() {
         co_await timer_.async_wait(use_tuple);
     }
     // Closing: give the writer a bounded time to flush, then cut the transport.
+    if (writer_done_) co_return;
     timer_.expires_after(close_grace);
     auto [ec] = co_await timer_.async_wait(use_tuple);
     if (!ec) transport_->close();
