@@ -95,3 +95,28 @@ TEST_F(node_it, metrics_count_connections) {
 }
 
 } // namespace
+
+namespace {
+
+config::options short_connect_timeout() {
+    auto o = test_options();
+    o.mqtt.connect_timeout = std::chrono::seconds(1);
+    return o;
+}
+
+TEST(node_limits, a_client_trickling_bytes_without_connect_is_closed_after_the_connect_timeout) {
+    server::node n{short_connect_timeout()};
+    n.start();
+    test::mqtt_test_client c(n.port(config::protocol::mqtt));
+    auto start = std::chrono::steady_clock::now();
+    ASSERT_TRUE(c.try_send_raw(std::string("\x10\x7f", 2))); // CONNECT header, 127-byte body to come
+    // One byte every 200 ms for up to 4 s: each read used to push the deadline back.
+    bool closed = false;
+    for (int i = 0; i < 20 && !closed; ++i) {
+        closed = c.closed_within(std::chrono::milliseconds(200)) || !c.try_send_raw("x");
+    }
+    EXPECT_TRUE(closed);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+}
+
+} // namespace

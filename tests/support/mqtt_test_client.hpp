@@ -31,6 +31,18 @@ public:
     }
     void send(const wire::packet& p) { boost::asio::write(socket_, boost::asio::buffer(wire::encode(p, version_))); }
     void send_raw(const std::string& bytes) { boost::asio::write(socket_, boost::asio::buffer(bytes)); }
+    /// False once the peer has closed (EPIPE / reset).
+    bool try_send_raw(const std::string& bytes) {
+        boost::system::error_code ec;
+        boost::asio::write(socket_, boost::asio::buffer(bytes), ec);
+        return !ec;
+    }
+    /// True when the server has closed the connection within `wait`.
+    bool closed_within(std::chrono::milliseconds wait) {
+        timeval tv{static_cast<time_t>(wait.count() / 1000), static_cast<suseconds_t>(wait.count() % 1000 * 1000)};
+        setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        return closed_by_server();
+    }
 
     /// The next packet, or nullopt when the server closed the connection or 5 s passed.
     std::optional<wire::packet> next() {

@@ -67,7 +67,8 @@ asio::awaitable<void> connection::read_loop() {
         }
         ctx_.counters.bytes_in.inc(r.bytes);
         used += r.bytes;
-        last_seen_ = std::chrono::steady_clock::now();
+        // Before CONNECT the deadline stays fixed, so trickling bytes cannot hold a slot open.
+        if (connected_) last_seen_ = std::chrono::steady_clock::now();
         std::size_t start = 0;
         while (!closing_) {
             std::size_t consumed = 0;
