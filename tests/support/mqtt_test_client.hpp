@@ -1,6 +1,6 @@
 #pragma once
-// A blocking MQTT client for integration tests, built on codec::mqtt. Every read has a deadline
-// (SO_RCVTIMEO), so a test never hangs.
+// A blocking MQTT client for integration tests, built on codec::mqtt. Every read waits with
+// poll() and a deadline (Asio's blocking reads ignore SO_RCVTIMEO), so a test never hangs.
 #include "runnel/codec/mqtt/decoder.hpp"
 #include "runnel/codec/mqtt/encoder.hpp"
 
@@ -10,6 +10,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -25,8 +26,6 @@ class mqtt_test_client {
 public:
     mqtt_test_client(std::uint16_t port, wire::version v = wire::version::v5) : socket_(io_), version_(v) {
         socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-        timeval tv{5, 0};
-        setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         decoder_.set_protocol_version(v);
     }
     void send(const wire::packet& p) { boost::asio::write(socket_, boost::asio::buffer(wire::encode(p, version_))); }
@@ -39,9 +38,19 @@ public:
     }
     /// True when the server has closed the connection within `wait`.
     bool closed_within(std::chrono::milliseconds wait) {
-        timeval tv{static_cast<time_t>(wait.count() / 1000), static_cast<suseconds_t>(wait.count() % 1000 * 1000)};
-        setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        return closed_by_server();
+        auto deadline = std::chrono::steady_clock::now() + wait;
+        for (;;) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0 || !readable_within(left)) return false;
+            char c[512];
+            boost::system::error_code ec;
+            socket_.read_some(boost::asio::buffer(c), ec); // data before the close is skipped
+            if (ec) return ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset;
+        }
+    }
+    bool readable_within(std::chrono::milliseconds wait) {
+        pollfd p{socket_.native_handle(), POLLIN, 0};
+        return ::poll(&p, 1, static_cast<int>(wait.count())) > 0;
     }
 
     /// The next packet, or nullopt when the server closed the connection or 5 s passed.
@@ -54,6 +63,7 @@ public:
                 return std::move(*p);
             }
             if (std::holds_alternative<wire::decode_error>(step)) return std::nullopt;
+            if (!readable_within(std::chrono::seconds(5))) return std::nullopt;
             char chunk[4096];
             boost::system::error_code ec;
             auto n = socket_.read_some(boost::asio::buffer(chunk), ec);
@@ -76,13 +86,9 @@ public:
         send(c);
         return expect<wire::connack>();
     }
-    /// True when the server has closed the connection (read returns EOF before the deadline).
-    bool closed_by_server() {
-        char c;
-        boost::system::error_code ec;
-        socket_.read_some(boost::asio::buffer(&c, 1), ec);
-        return ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset;
-    }
+    /// True when the server has closed the connection within 5 s.
+    bool closed_by_server() { return closed_within(std::chrono::seconds(5)); }
+
 
 private:
     boost::asio::io_context io_;
