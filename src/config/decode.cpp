@@ -155,6 +155,31 @@ broker_options decode_broker(map_reader r) {
     return b;
 }
 
+std::vector<std::string> decode_strings(const YAML::Node& node, const std::string& path) {
+    std::vector<std::string> out;
+    expect_list(node, path);
+    for (std::size_t i = 0; present(node) && i < node.size(); ++i) {
+        if (!node[i].IsScalar()) throw config_error(path + "." + std::to_string(i), "expected a string");
+        out.push_back(node[i].as<std::string>());
+    }
+    return out;
+}
+
+http_options decode_http(map_reader r) {
+    http_options h;
+    r.string("mqtt_path", h.mqtt_path);
+    r.string("ws_path", h.ws_path);
+    h.cors_origins = decode_strings(r.child("cors_origins"), join(r.path(), "cors_origins"));
+    r.size("max_header", h.max_header);
+    r.size("max_body", h.max_body);
+    r.size("max_frame", h.max_frame);
+    r.duration("handshake_timeout", h.handshake_timeout);
+    r.duration("idle_timeout", h.idle_timeout);
+    r.boolean("ws_deflate", h.ws_deflate);
+    r.finish();
+    return h;
+}
+
 } // namespace
 
 options decode(const YAML::Node& root) {
@@ -169,6 +194,7 @@ options decode(const YAML::Node& root) {
     o.sys = decode_sys(map_reader(r.child("sys"), "sys"));
     o.shutdown = decode_shutdown(map_reader(r.child("shutdown"), "shutdown"));
     o.broker = decode_broker(map_reader(r.child("broker"), "broker"));
+    o.http = decode_http(map_reader(r.child("http"), "http"));
     r.finish();
     return o;
 }

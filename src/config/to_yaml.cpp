@@ -92,6 +92,17 @@ void emit_rest(YAML::Emitter& e, const options& o) {
     e << YAML::Key << "broker" << YAML::Value << YAML::BeginMap;
     kv(e, "shards", o.broker.shards);
     e << YAML::EndMap;
+    e << YAML::Key << "http" << YAML::Value << YAML::BeginMap;
+    kv(e, "mqtt_path", o.http.mqtt_path);
+    kv(e, "ws_path", o.http.ws_path);
+    e << YAML::Key << "cors_origins" << YAML::Value << YAML::Flow << o.http.cors_origins;
+    kv(e, "max_header", format_size(o.http.max_header));
+    kv(e, "max_body", format_size(o.http.max_body));
+    kv(e, "max_frame", format_size(o.http.max_frame));
+    kv(e, "handshake_timeout", format_duration(o.http.handshake_timeout));
+    kv(e, "idle_timeout", format_duration(o.http.idle_timeout));
+    kv(e, "ws_deflate", o.http.ws_deflate);
+    e << YAML::EndMap;
 }
 
 } // namespace

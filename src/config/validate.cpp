@@ -130,6 +130,15 @@ void validate(const options& o) {
     if (o.sys.interval.count() < 1) throw config_error("sys.interval", "must be at least 1s");
     if (o.shutdown.grace.count() < 0) throw config_error("shutdown.grace", "must not be negative");
     check_range("broker.shards", o.broker.shards, 0, max_shards);
+    for (auto [key, path] : {std::pair{"http.mqtt_path", &o.http.mqtt_path}, std::pair{"http.ws_path", &o.http.ws_path}}) {
+        if (path->empty() || path->front() != '/') throw config_error(key, "must start with '/', got '" + *path + "'");
+    }
+    if (o.http.mqtt_path == o.http.ws_path) throw config_error("http.ws_path", "must differ from http.mqtt_path");
+    check_range("http.max_header", o.http.max_header, 1024, 1u << 20);
+    check_range("http.max_body", o.http.max_body, 1, 256u << 20);
+    check_range("http.max_frame", o.http.max_frame, 64, 256u << 20);
+    if (o.http.handshake_timeout.count() < 1) throw config_error("http.handshake_timeout", "must be at least 1s");
+    if (o.http.idle_timeout.count() < 1) throw config_error("http.idle_timeout", "must be at least 1s");
 }
 
 } // namespace runnel::config::detail

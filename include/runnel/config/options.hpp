@@ -104,6 +104,19 @@ struct shutdown_options {
     milliseconds grace{5000};
 };
 
+/// The HTTP listener (WebSocket, and later long-poll, SSE and REST).
+struct http_options {
+    std::string mqtt_path = "/mqtt";      // MQTT over WebSocket (subprotocol "mqtt")
+    std::string ws_path = "/ws";          // JSON protocol over WebSocket (subprotocol "runnel.json")
+    std::vector<std::string> cors_origins; // allowed Origin values; "*" = any; empty = same-origin only
+    std::size_t max_header = 16 << 10;
+    std::size_t max_body = 1 << 20;
+    std::size_t max_frame = 1 << 20;      // largest WebSocket message accepted
+    seconds handshake_timeout{10};        // whole request / upgrade must arrive within this
+    seconds idle_timeout{60};             // keep-alive HTTP connection with no request
+    bool ws_deflate = true;               // permessage-deflate offered to WebSocket clients
+};
+
 struct broker_options {
     unsigned shards = 0; // 0 = one per worker
 };
@@ -118,6 +131,7 @@ struct options {
     sys_options sys;
     shutdown_options shutdown;
     broker_options broker;
+    http_options http;
 };
 
 } // namespace runnel::config

@@ -151,3 +151,13 @@ TEST(load, dev_config_file_loads) {
     EXPECT_EQ(tls.tls->cert, "dev-certs/server.pem");
     EXPECT_EQ(tls.tls->key, "dev-certs/server.key");
 }
+
+TEST(load_http, cors_origins_list_and_set_override) {
+    overrides o;
+    o.sets = {"http.cors_origins=[\"https://a.example\", \"*\"]", "http.max_frame=64KiB"};
+    auto opts = load_yaml("", o);
+    ASSERT_EQ(opts.http.cors_origins.size(), 2u);
+    EXPECT_EQ(opts.http.cors_origins[0], "https://a.example");
+    EXPECT_EQ(opts.http.max_frame, 64u * 1024);
+    EXPECT_THROW(load_yaml("http: {cors_origins: [{a: 1}]}", {}), config_error);
+}

@@ -97,3 +97,10 @@ TEST(validate, limits_and_rest) {
     EXPECT_TRUE(rejects([](options& o) { o.shutdown.grace = -1ms; }, "shutdown.grace", "negative"));
     EXPECT_TRUE(rejects([](options& o) { o.broker.shards = 257; }, "broker.shards", "must be 0..256, got 257"));
 }
+
+TEST(validate, http) {
+    EXPECT_TRUE(rejects([](options& o) { o.http.ws_path = "ws"; }, "http.ws_path", "must start with '/'"));
+    EXPECT_TRUE(rejects([](options& o) { o.http.ws_path = "/mqtt"; }, "http.ws_path", "must differ"));
+    EXPECT_TRUE(rejects([](options& o) { o.http.max_frame = 10; }, "http.max_frame", "must be 64.."));
+    EXPECT_TRUE(rejects([](options& o) { o.http.idle_timeout = 0s; }, "http.idle_timeout", "at least 1s"));
+}
