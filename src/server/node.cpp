@@ -6,6 +6,7 @@
 #include "runnel/auth/authenticator.hpp"
 #include "runnel/broker/broker.hpp"
 #include "runnel/gateway/http/admin.hpp"
+#include "runnel/gateway/http/server.hpp"
 #include "runnel/gateway/mqtt/connection.hpp"
 #include "runnel/net/listener.hpp"
 #include "runnel/net/tls_context.hpp"
@@ -56,6 +57,11 @@ struct node::impl {
           authn(auth_options(opts.auth)),
           mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size()),
           admin{metrics, [this] { return ready.load(); }},
+          http{opts.http, [this] { return ready.load(); },
+               [this](net::transport_ptr t, std::size_t w, std::shared_ptr<void> slot) {
+                   gateway::mqtt::connection::start(std::make_shared<gateway::mqtt::connection>(
+                       mqtt, std::move(t), static_cast<broker::worker_id>(w), std::move(slot)));
+               }},
           sys(rt.context(0), brk, mqtt.counters, opts.sys.interval) {
         open_listeners();
     }
@@ -77,8 +83,9 @@ struct node::impl {
                     gateway::http::serve_admin(admin, std::move(t), std::move(slot));
                 };
             } else {
-                // The HTTP/WebSocket gateway arrives with its own issue; the port is reserved.
-                fn = [](net::transport_ptr t, std::size_t, std::shared_ptr<void>) { t->close(); };
+                fn = [this](net::transport_ptr t, std::size_t w, std::shared_ptr<void> slot) {
+                    gateway::http::serve_http(http, std::move(t), w, std::move(slot));
+                };
             }
             auto& ln = listeners.emplace_back(std::make_unique<net::listener>(
                 rt, l.host, l.port, std::move(tls), l.max_connections, std::move(fn)));
@@ -113,6 +120,7 @@ struct node::impl {
     auth::static_authenticator authn;
     gateway::mqtt::context mqtt;
     gateway::http::admin_context admin;
+    gateway::http::http_context http;
     sys_publisher sys;
     std::vector<std::unique_ptr<net::listener>> listeners;
     std::vector<bound_listener> bound;

@@ -53,7 +53,9 @@ private:
     transport_ptr t_;
 };
 
-// Beast's WebSocket close handshake ends the next layer through these.
+// Beast's WebSocket timeouts and close handshake end the next layer through these (found by ADL).
+inline void beast_close_socket(transport_stream& s) { s.inner().close(); }
+
 inline void teardown(boost::beast::role_type, transport_stream& s, boost::system::error_code& ec) {
     s.inner().close();
     ec = {};

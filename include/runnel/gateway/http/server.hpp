@@ -1,0 +1,27 @@
+#pragma once
+/// The HTTP listener: plain or TLS, HTTP/1.1 keep-alive, and WebSocket upgrades. An upgrade on
+/// `http.mqtt_path` (subprotocol "mqtt") becomes a net::transport handed to the MQTT gateway, so
+/// MQTT over WebSocket is the same MQTT as over TCP. Beast stays in the .cpp files.
+/// Affinity: a connection is served on the worker it was accepted onto.
+#include "runnel/config/options.hpp"
+#include "runnel/net/transport.hpp"
+
+#include <functional>
+#include <memory>
+
+namespace runnel::gateway::http {
+
+struct http_context {
+    config::http_options opts;
+    std::function<bool()> ready; // thread-safe
+    /// Takes a WebSocket carrying MQTT (worker = the connection's worker).
+    std::function<void(net::transport_ptr, std::size_t worker, std::shared_ptr<void> slot)> on_mqtt;
+};
+
+/// Serves one HTTP connection until it closes or is upgraded.
+void serve_http(http_context& ctx, net::transport_ptr t, std::size_t worker, std::shared_ptr<void> slot);
+
+/// Wraps an accepted WebSocket (built by the HTTP session) as a byte-stream transport.
+class ws_transport;
+
+} // namespace runnel::gateway::http

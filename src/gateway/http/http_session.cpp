@@ -1,0 +1,150 @@
+// One HTTP connection: read requests with Beast's parser (sans-I/O, fed from the transport),
+// answer them, or upgrade to WebSocket. Deadlines: the first request (and any upgrade) must
+// arrive within handshake_timeout, later ones within idle_timeout; slow clients are cut.
+#include "runnel/gateway/http/server.hpp"
+
+#include "responses.hpp"
+#include "ws_transport.hpp"
+
+#include "runnel/obs/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace runnel::gateway::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace websocket = beast::websocket;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using request = bhttp::request<bhttp::string_body>;
+
+enum class read_outcome { ok, closed, bad };
+
+struct session {
+    http_context& ctx;
+    net::transport_ptr t;
+    std::size_t worker;
+    std::shared_ptr<void> slot;
+    std::string buf;
+    asio::steady_timer deadline{t->executor()};
+    std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+
+    /// Arms the connection deadline: when it passes, the transport is closed and any pending
+    /// read fails.
+    void arm(std::chrono::seconds after) {
+        deadline.expires_after(after);
+        deadline.async_wait([tp = t.get(), alive = alive](const boost::system::error_code& ec) {
+            if (!ec && *alive) tp->close();
+        });
+    }
+
+    asio::awaitable<read_outcome> read(bhttp::request_parser<bhttp::string_body>& p, response& err) {
+        beast::error_code ec;
+        for (;;) {
+            if (!buf.empty()) {
+                auto used = p.put(asio::buffer(buf), ec);
+                buf.erase(0, used);
+                if (p.is_done()) co_return read_outcome::ok;
+                if (ec == bhttp::error::need_more) ec = {};
+                if (ec) {
+                    err = parse_error_response(ec);
+                    co_return read_outcome::bad;
+                }
+                if (used > 0 && !buf.empty()) continue;
+            }
+            char chunk[8192];
+            auto r = co_await t->read_some(asio::buffer(chunk));
+            if (r.ec) {
+                if (r.bytes == 0 && p.got_some()) {
+                    p.put_eof(ec);
+                    if (!ec && p.is_done()) co_return read_outcome::ok;
+                }
+                co_return read_outcome::closed;
+            }
+            buf.append(chunk, r.bytes);
+        }
+    }
+
+    asio::awaitable<bool> write(const response& res) {
+        auto out = serialize(res);
+        asio::const_buffer cb(out.data(), out.size());
+        auto w = co_await t->write(std::span(&cb, 1));
+        co_return !w.ec;
+    }
+
+    asio::awaitable<void> upgrade_mqtt(request req) {
+        auto subprotocols = std::string(req[bhttp::field::sec_websocket_protocol]);
+        auto remote = t->remote();
+        auto loopback = t->loopback();
+        const char* kind = std::string_view(t->kind()) == "tls" ? "wss" : "ws";
+        ws_transport::ws_stream ws(net::transport_stream(std::move(t)));
+        ws.read_message_max(ctx.opts.max_frame);
+        websocket::permessage_deflate pmd;
+        pmd.server_enable = ctx.opts.ws_deflate;
+        ws.set_option(pmd);
+        auto chosen = choose_mqtt_subprotocol(subprotocols);
+        ws.set_option(websocket::stream_base::decorator([chosen](websocket::response_type& res) {
+            res.set(bhttp::field::server, "runnel");
+            if (!chosen.empty()) res.set(bhttp::field::sec_websocket_protocol, chosen);
+        }));
+        auto [ec] = co_await ws.async_accept(req, use_tuple);
+        *alive = false;
+        deadline.cancel();
+        if (ec) {
+            RUNNEL_LOG_DEBUG(obs::http_log(), "peer={} websocket accept failed: {}", remote, ec.message());
+            co_return;
+        }
+        ctx.on_mqtt(std::make_unique<ws_transport>(std::move(ws), std::move(remote), loopback, kind), worker, std::move(slot));
+    }
+
+    asio::awaitable<void> run() {
+        arm(ctx.opts.handshake_timeout);
+        if (auto ec = co_await t->handshake()) co_return t->close();
+        for (;;) {
+            bhttp::request_parser<bhttp::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(ctx.opts.max_header));
+            parser.body_limit(ctx.opts.max_body);
+            response err;
+            auto outcome = co_await read(parser, err);
+            if (outcome == read_outcome::closed) break;
+            if (outcome == read_outcome::bad) {
+                co_await write(err);
+                break;
+            }
+            auto req = parser.release();
+            if (websocket::is_upgrade(req) && target_path(req) == ctx.opts.mqtt_path) {
+                if (auto refusal = check_upgrade(ctx, req, "mqtt")) {
+                    co_await write(*refusal);
+                    break;
+                }
+                co_return co_await upgrade_mqtt(std::move(req));
+            }
+            auto res = route(ctx, req);
+            if (!co_await write(res) || !res.keep_alive()) break;
+            arm(ctx.opts.idle_timeout);
+        }
+        *alive = false;
+        deadline.cancel();
+        co_await t->shutdown();
+        t->close();
+    }
+};
+
+} // namespace
+
+void serve_http(http_context& ctx, net::transport_ptr t, std::size_t worker, std::shared_ptr<void> slot) {
+    auto ex = t->executor();
+    auto s = std::make_shared<session>(session{ctx, std::move(t), worker, std::move(slot)});
+    asio::co_spawn(ex, [s]() -> asio::awaitable<void> { co_await s->run(); }, asio::detached);
+}
+
+} // namespace runnel::gateway::http

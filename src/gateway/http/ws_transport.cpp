@@ -1,0 +1,27 @@
+#include "ws_transport.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <vector>
+
+namespace runnel::gateway::http {
+namespace asio = boost::asio;
+namespace websocket = boost::beast::websocket;
+
+asio::awaitable<net::io_result> ws_transport::read_some(asio::mutable_buffer buf) {
+    auto [ec, n] = co_await ws_.async_read_some(buf, asio::as_tuple(asio::use_awaitable));
+    co_return net::io_result{ec, n};
+}
+
+asio::awaitable<net::io_result> ws_transport::write(std::span<const asio::const_buffer> bufs) {
+    std::vector<asio::const_buffer> v(bufs.begin(), bufs.end());
+    auto [ec, n] = co_await ws_.async_write(v, asio::as_tuple(asio::use_awaitable));
+    co_return net::io_result{ec, n};
+}
+
+asio::awaitable<void> ws_transport::shutdown() {
+    co_await ws_.async_close(websocket::close_code::normal, asio::as_tuple(asio::use_awaitable));
+}
+
+} // namespace runnel::gateway::http

@@ -1,0 +1,36 @@
+#pragma once
+// A WebSocket as a net::transport: reads return message bytes as they arrive (MQTT packets may
+// span or share messages, MQTT 6.0), each write is one binary message.
+#include "runnel/net/transport.hpp"
+#include "runnel/net/transport_stream.hpp"
+
+#include <boost/beast/websocket/stream.hpp>
+
+namespace runnel::gateway::http {
+
+class ws_transport final : public net::transport {
+public:
+    using ws_stream = boost::beast::websocket::stream<net::transport_stream>;
+
+    ws_transport(ws_stream ws, std::string remote, bool loopback, const char* kind)
+        : ws_(std::move(ws)), remote_(std::move(remote)), loopback_(loopback), kind_(kind) {
+        ws_.binary(true);
+    }
+    boost::asio::awaitable<boost::system::error_code> handshake() override { co_return boost::system::error_code{}; }
+    boost::asio::awaitable<net::io_result> read_some(boost::asio::mutable_buffer buf) override;
+    boost::asio::awaitable<net::io_result> write(std::span<const boost::asio::const_buffer> bufs) override;
+    boost::asio::awaitable<void> shutdown() override;
+    void close() noexcept override { ws_.next_layer().inner().close(); }
+    boost::asio::any_io_executor executor() override { return ws_.get_executor(); }
+    const std::string& remote() const noexcept override { return remote_; }
+    bool loopback() const noexcept override { return loopback_; }
+    const char* kind() const noexcept override { return kind_; }
+
+private:
+    ws_stream ws_;
+    std::string remote_;
+    bool loopback_;
+    const char* kind_;
+};
+
+} // namespace runnel::gateway::http
