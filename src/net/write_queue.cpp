@@ -3,6 +3,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+
 namespace runnel::net {
 namespace asio = boost::asio;
 
@@ -27,7 +29,7 @@ write_queue::push_result write_queue::push(std::string frame, bool droppable) {
     return above_high() ? push_result::above_high_watermark : push_result::ok;
 }
 
-asio::awaitable<boost::system::error_code> write_queue::drain(transport& out) {
+asio::awaitable<boost::system::error_code> write_queue::drain(transport& out, std::size_t frames_per_write) {
     std::vector<std::string> batch;
     std::vector<asio::const_buffer> bufs;
     for (;;) {
@@ -40,7 +42,7 @@ asio::awaitable<boost::system::error_code> write_queue::drain(transport& out) {
         // Move frames out so producers can keep pushing while the write is in flight.
         batch.clear();
         bufs.clear();
-        while (!frames_.empty() && batch.size() < max_batch) {
+        while (!frames_.empty() && batch.size() < std::min(max_batch, frames_per_write)) {
             batch.push_back(std::move(frames_.front()));
             frames_.pop_front();
         }

@@ -32,8 +32,10 @@ public:
     /// others are queued anyway and reported as overflow so the owner can cut the connection.
     push_result push(std::string frame, bool droppable = false);
 
-    /// Writes until closed and empty, or until a write fails (returns that error).
-    boost::asio::awaitable<boost::system::error_code> drain(transport& out);
+    /// Writes until closed and empty, or until a write fails (returns that error). At most
+    /// `frames_per_write` frames go into one transport write: 1 keeps message transports (a
+    /// JSON WebSocket) at one frame per message; byte streams batch.
+    boost::asio::awaitable<boost::system::error_code> drain(transport& out, std::size_t frames_per_write = 512);
     /// Resolves when the queue is under the low watermark (or closed).
     boost::asio::awaitable<void> wait_writable();
     /// No more pushes; drain() returns once what is queued has been written.

@@ -4,7 +4,7 @@
 #include "runnel/gateway/http/server.hpp"
 
 #include "responses.hpp"
-#include "ws_transport.hpp"
+#include "runnel/gateway/http/ws_transport.hpp"
 
 #include "runnel/obs/log.hpp"
 

@@ -1,4 +1,6 @@
-#include "ws_transport.hpp"
+#include "runnel/gateway/http/ws_transport.hpp"
+
+#include <boost/beast/core/flat_buffer.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -11,6 +13,14 @@ namespace websocket = boost::beast::websocket;
 
 asio::awaitable<net::io_result> ws_transport::read_some(asio::mutable_buffer buf) {
     auto [ec, n] = co_await ws_.async_read_some(buf, asio::as_tuple(asio::use_awaitable));
+    co_return net::io_result{ec, n};
+}
+
+asio::awaitable<net::io_result> ws_transport::read_message(std::string& out, bool& binary) {
+    boost::beast::flat_buffer buf;
+    auto [ec, n] = co_await ws_.async_read(buf, asio::as_tuple(asio::use_awaitable));
+    binary = ws_.got_binary();
+    out.assign(static_cast<const char*>(buf.data().data()), buf.size());
     co_return net::io_result{ec, n};
 }
 

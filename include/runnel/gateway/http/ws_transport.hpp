@@ -1,6 +1,8 @@
 #pragma once
-// A WebSocket as a net::transport: reads return message bytes as they arrive (MQTT packets may
-// span or share messages, MQTT 6.0), each write is one binary message.
+/// A WebSocket as a net::transport: read_some returns message bytes as they arrive (MQTT packets
+/// may span or share messages, MQTT 6.0); read_message returns one whole message (JSON
+/// protocol); each write is one message, binary or text as constructed.
+/// Affinity: the connection's worker. Owns the WebSocket stream and the transport below it.
 #include "runnel/net/transport.hpp"
 #include "runnel/net/transport_stream.hpp"
 
@@ -12,10 +14,12 @@ class ws_transport final : public net::transport {
 public:
     using ws_stream = boost::beast::websocket::stream<net::transport_stream>;
 
-    ws_transport(ws_stream ws, std::string remote, bool loopback, const char* kind)
+    ws_transport(ws_stream ws, std::string remote, bool loopback, const char* kind, bool binary = true)
         : ws_(std::move(ws)), remote_(std::move(remote)), loopback_(loopback), kind_(kind) {
-        ws_.binary(true);
+        ws_.binary(binary);
     }
+    /// Reads one whole message into `out` (replacing it); `binary` tells its frame type.
+    boost::asio::awaitable<net::io_result> read_message(std::string& out, bool& binary);
     boost::asio::awaitable<boost::system::error_code> handshake() override { co_return boost::system::error_code{}; }
     boost::asio::awaitable<net::io_result> read_some(boost::asio::mutable_buffer buf) override;
     boost::asio::awaitable<net::io_result> write(std::span<const boost::asio::const_buffer> bufs) override;
