@@ -81,8 +81,10 @@ struct session {
         co_return !w.ec;
     }
 
-    asio::awaitable<void> upgrade_mqtt(request req) {
-        auto subprotocols = std::string(req[bhttp::field::sec_websocket_protocol]);
+    /// Accepts a WebSocket upgrade and hands the socket on: MQTT (binary, subprotocol "mqtt")
+    /// or the JSON protocol (text, subprotocol "runnel.json" when offered).
+    asio::awaitable<void> upgrade(request req, bool mqtt) {
+        auto offered = std::string(req[bhttp::field::sec_websocket_protocol]);
         auto remote = t->remote();
         auto loopback = t->loopback();
         const char* kind = std::string_view(t->kind()) == "tls" ? "wss" : "ws";
@@ -91,7 +93,9 @@ struct session {
         websocket::permessage_deflate pmd;
         pmd.server_enable = ctx.opts.ws_deflate;
         ws.set_option(pmd);
-        auto chosen = choose_mqtt_subprotocol(subprotocols);
+        // Bounds the opening and closing handshakes; liveness is the protocols' own business.
+        ws.set_option(websocket::stream_base::timeout{ctx.opts.handshake_timeout, websocket::stream_base::none(), false});
+        auto chosen = mqtt ? choose_mqtt_subprotocol(offered) : choose_json_subprotocol(offered);
         ws.set_option(websocket::stream_base::decorator([chosen](websocket::response_type& res) {
             res.set(bhttp::field::server, "runnel");
             if (!chosen.empty()) res.set(bhttp::field::sec_websocket_protocol, chosen);
@@ -103,7 +107,9 @@ struct session {
             RUNNEL_LOG_DEBUG(obs::http_log(), "peer={} websocket accept failed: {}", remote, ec.message());
             co_return;
         }
-        ctx.on_mqtt(std::make_unique<ws_transport>(std::move(ws), std::move(remote), loopback, kind), worker, std::move(slot));
+        auto wt = std::make_unique<ws_transport>(std::move(ws), std::move(remote), loopback, kind, mqtt);
+        if (mqtt) ctx.on_mqtt(std::move(wt), worker, std::move(slot));
+        else ctx.on_json(std::move(wt), worker, std::move(slot));
     }
 
     asio::awaitable<void> run() {
@@ -121,12 +127,14 @@ struct session {
                 break;
             }
             auto req = parser.release();
-            if (websocket::is_upgrade(req) && target_path(req) == ctx.opts.mqtt_path) {
-                if (auto refusal = check_upgrade(ctx, req, "mqtt")) {
+            auto path = target_path(req);
+            bool is_mqtt = path == ctx.opts.mqtt_path;
+            if (websocket::is_upgrade(req) && (is_mqtt || (path == ctx.opts.ws_path && ctx.on_json))) {
+                if (auto refusal = check_upgrade(ctx, req, is_mqtt ? "mqtt" : "runnel.json")) {
                     co_await write(*refusal);
                     break;
                 }
-                co_return co_await upgrade_mqtt(std::move(req));
+                co_return co_await upgrade(std::move(req), is_mqtt);
             }
             auto res = route(ctx, req);
             if (!co_await write(res) || !res.keep_alive()) break;

@@ -91,7 +91,29 @@ std::optional<response> check_upgrade(const http_context& ctx, const request_t& 
     auto offered = std::string_view(req[bhttp::field::sec_websocket_protocol]);
     if (subprotocol == "mqtt" && choose_mqtt_subprotocol(offered).empty())
         return json_error(400, "MQTT over WebSocket needs the subprotocol \"mqtt\"");
+    // The JSON protocol is the default: no subprotocol is fine, only others is not.
+    if (subprotocol == "runnel.json" && !offered.empty() && choose_json_subprotocol(offered).empty())
+        return json_error(400, "this path speaks the subprotocol \"runnel.json\"");
     return std::nullopt;
+}
+
+namespace {
+bool offers(std::string_view offered, std::string_view name) {
+    while (!offered.empty()) {
+        auto comma = offered.find(',');
+        auto item = offered.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item == name) return true;
+        if (comma == std::string_view::npos) break;
+        offered.remove_prefix(comma + 1);
+    }
+    return false;
+}
+} // namespace
+
+std::string choose_json_subprotocol(std::string_view offered) {
+    return offers(offered, "runnel.json") ? "runnel.json" : "";
 }
 
 std::string choose_mqtt_subprotocol(std::string_view offered) {

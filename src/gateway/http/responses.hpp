@@ -28,6 +28,9 @@ bool origin_allowed(const http_context& ctx, const request_t& req);
 std::optional<response> check_upgrade(const http_context& ctx, const request_t& req, std::string_view subprotocol);
 /// The MQTT subprotocol to echo ("mqtt", or "mqttv3.1" for old clients), empty if none offered.
 std::string choose_mqtt_subprotocol(std::string_view offered);
+/// "runnel.json" when offered; empty (no header) when the client offered none; "" + refusal
+/// is check_upgrade's job when it offered only others.
+std::string choose_json_subprotocol(std::string_view offered);
 /// Answers a non-upgrade request: /healthz, /readyz, CORS preflight, 404, 405.
 response route(http_context& ctx, const request_t& req);
 

@@ -11,17 +11,18 @@
 
 namespace runnel::gateway::http {
 
+class ws_transport;
+
 struct http_context {
     config::http_options opts;
     std::function<bool()> ready; // thread-safe
     /// Takes a WebSocket carrying MQTT (worker = the connection's worker).
     std::function<void(net::transport_ptr, std::size_t worker, std::shared_ptr<void> slot)> on_mqtt;
+    /// Takes a WebSocket speaking the JSON protocol (text frames); unset = /ws not served.
+    std::function<void(std::unique_ptr<ws_transport>, std::size_t worker, std::shared_ptr<void> slot)> on_json;
 };
 
 /// Serves one HTTP connection until it closes or is upgraded.
 void serve_http(http_context& ctx, net::transport_ptr t, std::size_t worker, std::shared_ptr<void> slot);
-
-/// Wraps an accepted WebSocket (built by the HTTP session) as a byte-stream transport.
-class ws_transport;
 
 } // namespace runnel::gateway::http

@@ -1,0 +1,86 @@
+#pragma once
+/// One JSON-protocol WebSocket connection (subprotocol `runnel.json`, docs/protocol.md): reads
+/// one request per text frame, answers by id, and is the broker::session_sink of its session,
+/// pushing `{"op":"message",...}` frames. A connection that sends no `connect` gets a
+/// server-assigned client id on its first subscribe or publish. JSON subscriptions are QoS 0
+/// on the wire: what a client misses while away it gets back through cursors (issue 4).
+///
+/// Affinity: lives on one worker. Ownership: shared_ptr kept by its coroutines and callbacks.
+#include "runnel/auth/authenticator.hpp"
+#include "runnel/broker/broker.hpp"
+#include "runnel/broker/session_sink.hpp"
+#include "runnel/codec/json/request.hpp"
+#include "runnel/gateway/http/ws_transport.hpp"
+#include "runnel/net/write_queue.hpp"
+#include "runnel/obs/metrics.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace runnel::gateway::ws {
+
+class json_session;
+
+struct json_stats {
+    explicit json_stats(obs::registry& r);
+    obs::gauge& connections;
+    obs::counter& connections_total;
+    obs::counter& requests;
+    obs::counter& request_errors;
+    obs::counter& messages_out;
+    obs::counter& dropped;
+};
+
+struct json_context {
+    json_context(broker::broker& b, const auth::authenticator& a, codec::json::limits l, net::queue_limits q,
+                 obs::registry& r, std::size_t workers)
+        : broker(b), auth(a), limits(l), queue(q), counters(r), live(workers) {}
+    broker::broker& broker;
+    const auth::authenticator& auth;
+    const codec::json::limits limits;
+    const net::queue_limits queue;
+    json_stats counters;
+    std::vector<std::unordered_set<json_session*>> live; // [worker]; touched on that worker only
+};
+
+class json_session final : public broker::session_sink, public std::enable_shared_from_this<json_session> {
+public:
+    json_session(json_context& ctx, std::unique_ptr<http::ws_transport> t, broker::worker_id w, std::shared_ptr<void> slot);
+    ~json_session() override;
+    static void start(std::shared_ptr<json_session> self);
+    /// Server shutdown: close the WebSocket (1001 going away) after what is queued.
+    void shutdown();
+
+    bool deliver(const broker::delivery& d) override;
+    void release(std::uint16_t) override {} // JSON deliveries are never QoS 2
+    void kick(errc why) override;
+
+private:
+    boost::asio::awaitable<void> run();
+    boost::asio::awaitable<void> write_loop();
+    boost::asio::awaitable<void> handle(codec::json::request r);
+    boost::asio::awaitable<bool> ensure_session(std::string client_id, const std::string& id);
+    void on_subscribe(const std::string& id, codec::json::subscribe_cmd c);
+    void on_unsubscribe(const std::string& id, codec::json::unsubscribe_cmd c);
+    void on_publish(const std::string& id, codec::json::publish_cmd c);
+    void send(std::string frame);
+    void close();
+
+    json_context& ctx_;
+    std::unique_ptr<http::ws_transport> t_;
+    broker::worker_id worker_;
+    std::shared_ptr<void> slot_;
+    net::write_queue out_;
+    boost::asio::steady_timer session_ready_;
+    broker::session* session_ = nullptr;
+    std::string client_id_;
+    bool opening_ = false;
+    bool closing_ = false;
+    bool tracked_ = false;
+};
+
+} // namespace runnel::gateway::ws

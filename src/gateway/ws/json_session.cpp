@@ -1,0 +1,228 @@
+// JSON-protocol WebSocket connection: lifecycle, request dispatch, pushes.
+#include "runnel/gateway/ws/json_session.hpp"
+
+#include "runnel/codec/json/message_json.hpp"
+#include "runnel/codec/json/reply.hpp"
+#include "runnel/obs/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <random>
+
+namespace runnel::gateway::ws {
+namespace asio = boost::asio;
+namespace json = runnel::codec::json;
+
+namespace {
+
+std::string assign_client_id() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string id = "auto-";
+    auto v = rng();
+    for (int i = 0; i < 16; ++i) id += digits[(v >> (i * 4)) & 0xF];
+    return id;
+}
+
+const char* op_name(const json::command& c) {
+    static constexpr const char* names[] = {"connect", "subscribe", "unsubscribe", "publish", "ping",
+                                            "history", "presence", "state", "refresh"};
+    return names[c.index()];
+}
+
+} // namespace
+
+json_stats::json_stats(obs::registry& r)
+    : connections(r.make_gauge("runnel_connections", "Connected clients", R"(protocol="ws_json")")),
+      connections_total(r.make_counter("runnel_connections_total", "Clients connected since start", R"(protocol="ws_json")")),
+      requests(r.make_counter("runnel_packets_received_total", "Packets received", R"(protocol="ws_json")")),
+      request_errors(r.make_counter("runnel_protocol_errors_total", "Requests refused as malformed or invalid", R"(protocol="ws_json")")),
+      messages_out(r.make_counter("runnel_messages_sent_total", "Messages sent to clients", R"(protocol="ws_json")")),
+      dropped(r.make_counter("runnel_messages_dropped_total", "Messages dropped, by reason", R"(reason="ws_json_not_writable")")) {}
+
+json_session::json_session(json_context& ctx, std::unique_ptr<http::ws_transport> t, broker::worker_id w,
+                           std::shared_ptr<void> slot)
+    : ctx_(ctx), t_(std::move(t)), worker_(w), slot_(std::move(slot)), out_(t_->executor(), ctx.queue),
+      session_ready_(t_->executor()) {}
+
+json_session::~json_session() = default;
+
+void json_session::start(std::shared_ptr<json_session> self) {
+    self->ctx_.live[self->worker_].insert(self.get());
+    self->tracked_ = true;
+    self->ctx_.counters.connections.add(1);
+    self->ctx_.counters.connections_total.inc();
+    auto ex = self->t_->executor();
+    asio::co_spawn(ex, [self]() -> asio::awaitable<void> { co_await self->write_loop(); }, asio::detached);
+    asio::co_spawn(ex, [self]() -> asio::awaitable<void> { co_await self->run(); }, asio::detached);
+}
+
+asio::awaitable<void> json_session::write_loop() {
+    auto self = shared_from_this();
+    // One frame per write: every push and reply is its own WebSocket message.
+    auto ec = co_await out_.drain(*t_, 1);
+    if (!ec) co_await t_->shutdown();
+    t_->close();
+}
+
+asio::awaitable<void> json_session::run() {
+    auto self = shared_from_this();
+    std::string frame;
+    while (!closing_) {
+        bool binary = false;
+        auto r = co_await t_->read_message(frame, binary);
+        if (r.ec) break; // closed, reset, or over http.max_frame (1009 sent by Beast)
+        ctx_.counters.requests.inc();
+        if (binary) {
+            ctx_.counters.request_errors.inc();
+            send(json::encode_error(std::nullopt, 400, "binary frames are not part of the JSON protocol"));
+            continue;
+        }
+        auto decoded = json::decode_request(frame, ctx_.limits);
+        if (auto* err = std::get_if<json::request_error>(&decoded)) {
+            ctx_.counters.request_errors.inc();
+            send(json::encode_error(*err));
+            continue;
+        }
+        co_await handle(std::move(std::get<json::request>(decoded)));
+    }
+    close();
+    if (tracked_) {
+        ctx_.live[worker_].erase(this);
+        tracked_ = false;
+    }
+    ctx_.counters.connections.sub(1);
+    if (session_) {
+        auto* s = session_;
+        session_ = nullptr;
+        ctx_.broker.connection_lost(s, false);
+    }
+}
+
+asio::awaitable<bool> json_session::ensure_session(std::string client_id, const std::string& id) {
+    if (session_) co_return true;
+    auto who = ctx_.auth.authenticate({std::nullopt, std::nullopt, client_id, t_->loopback()});
+    if (!who) {
+        send(json::encode_error(id, 401, "anonymous access is not allowed from this address"));
+        close();
+        co_return false;
+    }
+    client_id_ = std::move(client_id);
+    auto done = std::make_shared<bool>(false);
+    auto self = shared_from_this();
+    ctx_.broker.open_session(worker_, client_id_, true, [self, done](broker::session* s, bool) {
+        *done = true;
+        if (self->closing_) {
+            self->ctx_.broker.connection_lost(s, false);
+        } else {
+            self->session_ = s;
+            s->set_expiry(std::chrono::seconds(0));
+            s->attach(self.get(), 65535);
+        }
+        self->session_ready_.cancel();
+    });
+    while (!*done && !closing_) {
+        session_ready_.expires_at(asio::steady_timer::time_point::max());
+        co_await session_ready_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    co_return session_ != nullptr;
+}
+
+asio::awaitable<void> json_session::handle(json::request r) {
+    const auto& id = r.id;
+    if (auto* c = std::get_if<json::connect_cmd>(&r.cmd)) {
+        if (session_) {
+            send(json::encode_error(id, 409, "already connected as " + client_id_));
+        } else if (c->token) {
+            send(json::encode_error(id, 501, "token authentication is not available in this server version"));
+        } else if (co_await ensure_session(c->client_id.value_or(assign_client_id()), id)) {
+            send(json::reply_ok(id).field("client_id", client_id_).field("version", 1u).str());
+        }
+        co_return;
+    }
+    if (std::holds_alternative<json::ping_cmd>(r.cmd)) {
+        send(json::reply_ok(id).str());
+        co_return;
+    }
+    if (r.cmd.index() >= 5) { // history, presence, state, refresh
+        send(json::encode_error(id, 501, std::string(op_name(r.cmd)) + " is not available in this server version"));
+        co_return;
+    }
+    if (!co_await ensure_session(assign_client_id(), id)) co_return;
+    if (auto* s = std::get_if<json::subscribe_cmd>(&r.cmd)) on_subscribe(id, std::move(*s));
+    else if (auto* u = std::get_if<json::unsubscribe_cmd>(&r.cmd)) on_unsubscribe(id, std::move(*u));
+    else if (auto* p = std::get_if<json::publish_cmd>(&r.cmd)) on_publish(id, std::move(*p));
+}
+
+void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
+    bool resume = c.since.has_value();
+    broker::sub_options opts{0, false, false, 0};
+    auto self = shared_from_this();
+    ctx_.broker.subscribe(session_, {{c.channel, opts, 0}}, [self, id, resume, opts](std::vector<broker::sub_outcome> out) {
+        json::reply_ok ok(id);
+        // No retention log yet: a resume request is answered honestly, never silently.
+        if (resume) ok.field("recovered", false).field("reason", "history is not retained by this server version");
+        self->send(std::move(ok).str());
+        if (!self->session_) return;
+        auto now = std::chrono::steady_clock::now();
+        for (const auto& m : out[0].retained) self->session_->deliver_retained(m, opts, now);
+    });
+}
+
+void json_session::on_unsubscribe(const std::string& id, json::unsubscribe_cmd c) {
+    auto self = shared_from_this();
+    auto channel = c.channel;
+    ctx_.broker.unsubscribe(session_, {std::move(c.channel)}, [self, id, channel](std::vector<bool> existed) {
+        if (existed[0]) self->send(json::reply_ok(id).str());
+        else self->send(json::encode_error(id, 404, "not subscribed to " + channel));
+    });
+}
+
+void json_session::on_publish(const std::string& id, json::publish_cmd c) {
+    if (c.channel.starts_with("$SYS")) {
+        send(json::encode_error(id, 403, "$SYS channels are the server's"));
+        return;
+    }
+    auto msg = core::make_message(json::message_from_publish(std::move(c), client_id_));
+    auto self = shared_from_this();
+    ctx_.broker.publish(std::move(msg), [self, id](std::size_t reached) {
+        self->send(json::reply_ok(id).field("matched", reached).str());
+    });
+}
+
+bool json_session::deliver(const broker::delivery& d) {
+    if (closing_) return false;
+    auto r = out_.push(json::encode_message_push(*d.msg), true);
+    if (r == net::write_queue::push_result::dropped) {
+        ctx_.counters.dropped.inc();
+        return false;
+    }
+    ctx_.counters.messages_out.inc();
+    return true;
+}
+
+void json_session::send(std::string frame) {
+    if (out_.push(std::move(frame)) == net::write_queue::push_result::overflow) {
+        RUNNEL_LOG_DEBUG(obs::http_log(), "cid={} slow JSON consumer, closing", client_id_);
+        close();
+    }
+}
+
+void json_session::kick(errc) {
+    session_ = nullptr;
+    close();
+}
+
+void json_session::shutdown() { close(); }
+
+void json_session::close() {
+    if (closing_) return;
+    closing_ = true;
+    out_.close(); // the writer flushes, sends the close frame and ends the transport
+    session_ready_.cancel();
+}
+
+} // namespace runnel::gateway::ws
