@@ -1,6 +1,6 @@
 # Every dependency comes from a Debian package (scripts/deps.sh installs them).
 find_package(Threads REQUIRED)
-find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json)  # json: codec/json
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json)  # json: codec/json
 find_package(OpenSSL 3 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)

@@ -7,6 +7,8 @@
 #include "runnel/broker/broker.hpp"
 #include "runnel/gateway/http/admin.hpp"
 #include "runnel/gateway/http/server.hpp"
+#include "runnel/gateway/http/ws_transport.hpp"
+#include "runnel/gateway/ws/json_session.hpp"
 #include "runnel/gateway/mqtt/connection.hpp"
 #include "runnel/net/listener.hpp"
 #include "runnel/net/tls_context.hpp"
@@ -41,6 +43,13 @@ gateway::mqtt::options mqtt_options(const config::options& o) {
     return g;
 }
 
+codec::json::limits json_limits(const config::options& o) {
+    codec::json::limits l;
+    l.max_frame_bytes = o.http.max_frame;
+    l.topic = {o.mqtt.max_topic_length, o.mqtt.max_topic_levels};
+    return l;
+}
+
 auth::static_options auth_options(const config::auth_options& a) {
     auth::static_options s{a.anonymous, a.anonymous_loopback_only, {}};
     for (const auto& u : a.users) s.users.push_back({u.username, u.password, u.password_hash});
@@ -61,7 +70,12 @@ struct node::impl {
                [this](net::transport_ptr t, std::size_t w, std::shared_ptr<void> slot) {
                    gateway::mqtt::connection::start(std::make_shared<gateway::mqtt::connection>(
                        mqtt, std::move(t), static_cast<broker::worker_id>(w), std::move(slot)));
+               },
+               [this](std::unique_ptr<gateway::http::ws_transport> t, std::size_t w, std::shared_ptr<void> slot) {
+                   gateway::ws::json_session::start(std::make_shared<gateway::ws::json_session>(
+                       json, std::move(t), static_cast<broker::worker_id>(w), std::move(slot)));
                }},
+          json(brk, authn, json_limits(opts), mqtt.opts.queue, metrics, rt.size()),
           sys(rt.context(0), brk, mqtt.counters, opts.sys.interval) {
         open_listeners();
     }
@@ -121,6 +135,7 @@ struct node::impl {
     gateway::mqtt::context mqtt;
     gateway::http::admin_context admin;
     gateway::http::http_context http;
+    gateway::ws::json_context json;
     sys_publisher sys;
     std::vector<std::unique_ptr<net::listener>> listeners;
     std::vector<bound_listener> bound;
@@ -159,6 +174,8 @@ void node::stop() {
         // Copy: shutdown() may end a connection and erase it from the set.
         auto live = std::vector<gateway::mqtt::connection*>(i.mqtt.live[w].begin(), i.mqtt.live[w].end());
         for (auto* c : live) c->shutdown();
+        auto json = std::vector<gateway::ws::json_session*>(i.json.live[w].begin(), i.json.live[w].end());
+        for (auto* c : json) c->shutdown();
     });
     // Wait (bounded) for the connections to flush and close.
     auto deadline = std::chrono::steady_clock::now() + i.opts.shutdown.grace;
