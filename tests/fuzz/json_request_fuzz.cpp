@@ -1,4 +1,6 @@
-// libFuzzer target: decode a frame as a JSON protocol request. Every reply must be valid JSON.
+// libFuzzer target: decode a frame as a JSON protocol request. Every reply must be valid JSON,
+// and "duplicate keys" must mean what it says (checked with Boost's own key events, which is
+// independent of the codec's scanner of member values).
 // A decoded publish goes publish -> core::message -> push, and the target aborts unless the
 // push parses, carries the payload byte for byte ("data" verbatim or "data_b64"), and, fed
 // back as a publish, builds the same message again.
@@ -6,6 +8,7 @@
 #include "runnel/codec/json/reply.hpp"
 #include "runnel/codec/json/text.hpp"
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
@@ -33,6 +36,47 @@ boost::json::value parse_or_abort(std::string_view text) {
     auto v = boost::json::parse(text, ec, {}, opts);
     REQUIRE(!ec);
     return v;
+}
+
+// Counts the keys of the top-level object, duplicates included.
+struct key_counter {
+    static constexpr std::size_t max_array_size = -1;
+    static constexpr std::size_t max_object_size = -1;
+    static constexpr std::size_t max_string_size = -1;
+    static constexpr std::size_t max_key_size = -1;
+    using ec_t = boost::json::error_code;
+    using sv = boost::json::string_view;
+    int depth = 0;
+    std::size_t keys = 0;
+    bool on_document_begin(ec_t&) { return true; }
+    bool on_document_end(ec_t&) { return true; }
+    bool on_array_begin(ec_t&) { return ++depth, true; }
+    bool on_array_end(std::size_t, ec_t&) { return --depth, true; }
+    bool on_object_begin(ec_t&) { return ++depth, true; }
+    bool on_object_end(std::size_t, ec_t&) { return --depth, true; }
+    bool on_string_part(sv, std::size_t, ec_t&) { return true; }
+    bool on_string(sv, std::size_t, ec_t&) { return true; }
+    bool on_key_part(sv, std::size_t, ec_t&) { return true; }
+    bool on_key(sv, std::size_t, ec_t&) { return keys += depth == 1, true; }
+    bool on_number_part(sv, ec_t&) { return true; }
+    bool on_int64(std::int64_t, sv, ec_t&) { return true; }
+    bool on_uint64(std::uint64_t, sv, ec_t&) { return true; }
+    bool on_double(double, sv, ec_t&) { return true; }
+    bool on_bool(bool, ec_t&) { return true; }
+    bool on_null(ec_t&) { return true; }
+    bool on_comment_part(sv, ec_t&) { return true; }
+    bool on_comment(sv, ec_t&) { return true; }
+};
+
+// Whether the frame, a JSON object with an id, repeats a top-level key.
+bool has_duplicate_keys(std::string_view frame) {
+    boost::json::parse_options opts;
+    opts.max_depth = 1000;
+    boost::json::basic_parser<key_counter> p(opts);
+    boost::json::error_code ec;
+    p.write_some(false, frame.data(), frame.size(), ec);
+    REQUIRE(!ec);
+    return p.handler().keys != parse_or_abort(frame).as_object().size();
 }
 
 bool same_message(message a, message b) {
@@ -86,9 +130,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto r = decode_request(in);
     if (const auto* e = std::get_if<request_error>(&r)) {
         (void)parse_or_abort(encode_error(*e));
+        if (e->message == "duplicate keys in the request") REQUIRE(has_duplicate_keys(in));
         return 0;
     }
     const request& req = std::get<request>(r);
+    REQUIRE(!has_duplicate_keys(in));
     (void)parse_or_abort(reply_ok(req.id).field("f", req.id).str());
     if (const auto* p = std::get_if<publish_cmd>(&req.cmd)) check_publish(*p);
     return 0;
