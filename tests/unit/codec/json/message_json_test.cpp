@@ -136,7 +136,8 @@ TEST(json_push, append_keeps_what_is_already_in_the_buffer) {
 // A JSON publisher's data reaches a JSON subscriber as the same bytes, and every push parses.
 TEST(json_push, publish_to_push_round_trip) {
     for (const char* data : {R"({"t": 1,  "u" : [1.50, "\u00e9"]})", "42", "\"s\"", "null",
-                             "123456789012345678901234567890"}) {
+                             "123456789012345678901234567890",
+                             "42922337203.8657088"}) { // fuzz: Boost 1.81 parses this inexactly
         auto r = test::decode_ok(R"({"id":1,"op":"publish","channel":"a","data":)" + std::string(data) + "}");
         const std::string push =
             encode_message_push(message_from_publish(std::get<publish_cmd>(r.cmd), "me"));
