@@ -74,7 +74,10 @@ struct node::impl {
                [this](std::unique_ptr<gateway::http::ws_transport> t, std::size_t w, std::shared_ptr<void> slot) {
                    gateway::ws::json_session::start(std::make_shared<gateway::ws::json_session>(
                        json, std::move(t), static_cast<broker::worker_id>(w), std::move(slot)));
-               }},
+               },
+               [this](core::message_ptr m, std::function<void(std::size_t)> done) { brk.publish(std::move(m), std::move(done)); },
+               [this](bool loopback) { return authn.authenticate({std::nullopt, std::nullopt, {}, loopback}).has_value(); },
+               core::topic_limits{opts.mqtt.max_topic_length, opts.mqtt.max_topic_levels}},
           json(brk, authn, json_limits(opts), mqtt.opts.queue, metrics, rt.size()),
           sys(rt.context(0), brk, mqtt.counters, opts.sys.interval) {
         open_listeners();

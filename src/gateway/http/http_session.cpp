@@ -4,6 +4,7 @@
 #include "runnel/gateway/http/server.hpp"
 
 #include "responses.hpp"
+#include "rest.hpp"
 #include "runnel/gateway/http/ws_transport.hpp"
 
 #include "runnel/obs/log.hpp"
@@ -136,7 +137,10 @@ struct session {
                 }
                 co_return co_await upgrade(std::move(req), is_mqtt);
             }
-            auto res = route(ctx, req);
+            // Not a conditional expression: GCC 12 miscompiles co_await inside ?: .
+            response res;
+            if (is_rest(req)) res = co_await handle_rest(ctx, req, t->loopback());
+            else res = route(ctx, req);
             if (!co_await write(res) || !res.keep_alive()) break;
             arm(ctx.opts.idle_timeout);
         }

@@ -4,6 +4,8 @@
 /// MQTT over WebSocket is the same MQTT as over TCP. Beast stays in the .cpp files.
 /// Affinity: a connection is served on the worker it was accepted onto.
 #include "runnel/config/options.hpp"
+#include "runnel/core/message.hpp"
+#include "runnel/core/topic.hpp"
 #include "runnel/net/transport.hpp"
 
 #include <functional>
@@ -20,6 +22,11 @@ struct http_context {
     std::function<void(net::transport_ptr, std::size_t worker, std::shared_ptr<void> slot)> on_mqtt;
     /// Takes a WebSocket speaking the JSON protocol (text frames); unset = /ws not served.
     std::function<void(std::unique_ptr<ws_transport>, std::size_t worker, std::shared_ptr<void> slot)> on_json;
+    /// Routes a REST publish; `done` runs on the calling worker with the subscriptions reached.
+    std::function<void(core::message_ptr, std::function<void(std::size_t)> done)> publish;
+    /// Whether a request without credentials may act (anonymous access, loopback rule).
+    std::function<bool(bool loopback)> anonymous_allowed;
+    core::topic_limits topics;
 };
 
 /// Serves one HTTP connection until it closes or is upgraded.

@@ -1,0 +1,110 @@
+#include "rest.hpp"
+
+#include "runnel/codec/json/text.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+
+namespace runnel::gateway::http {
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr std::string_view channels_prefix = "/v1/channels/";
+constexpr std::string_view messages_suffix = "/messages";
+
+bool is_json_type(std::string_view ct) {
+    auto semi = ct.find(';');
+    auto base = ct.substr(0, semi);
+    return base == "application/json" || (base.starts_with("application/") && base.ends_with("+json"));
+}
+
+response ok_json(const request_t& req, std::string body) {
+    response res{bhttp::status::ok, req.version()};
+    res.set(bhttp::field::server, "runnel");
+    res.set(bhttp::field::content_type, "application/json");
+    res.body() = std::move(body);
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    return res;
+}
+
+/// Builds the message of a publish, or the refusal.
+std::variant<core::message, response> message_of(http_context& ctx, const request_t& req, std::string channel) {
+    auto ka = req.keep_alive();
+    if (channel.starts_with("$SYS")) return json_error(403, "$SYS channels are the server's", ka);
+    if (auto e = core::validate_topic_name(channel, ctx.topics); e != errc::ok)
+        return json_error(422, "invalid channel name (" + make_error_code(e).message() + ")", ka);
+    if (!req.has_content_length() && !req.chunked()) return json_error(411, "Content-Length required", ka);
+    auto enc = std::string_view(req[bhttp::field::content_encoding]);
+    if (!enc.empty() && enc != "identity") return json_error(415, "Content-Encoding is not supported", ka);
+    core::message m;
+    m.topic = std::move(channel);
+    m.payload = req.body();
+    auto ct = std::string_view(req[bhttp::field::content_type]);
+    if (!ct.empty()) m.content_type = std::string(ct);
+    if (is_json_type(ct)) {
+        if (!codec::json::is_json_text(m.payload)) return json_error(400, "body is not valid JSON", ka);
+        m.payload_format = 1;
+    }
+    auto cid = std::string_view(req["X-Client-Id"]);
+    m.origin_client = std::string(cid);
+    return m;
+}
+
+} // namespace
+
+std::optional<std::string> percent_decode(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out += s[i];
+            continue;
+        }
+        if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+            !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
+            return std::nullopt;
+        out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+        i += 2;
+    }
+    return out;
+}
+
+bool is_rest(const request_t& req) { return target_path(req).starts_with(channels_prefix); }
+
+asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback) {
+    auto path = target_path(req);
+    auto ka = req.keep_alive();
+    if (!path.ends_with(messages_suffix) || path.size() <= channels_prefix.size() + messages_suffix.size())
+        co_return json_error(404, "no such path: " + std::string(path), ka);
+    auto encoded = path.substr(channels_prefix.size(), path.size() - channels_prefix.size() - messages_suffix.size());
+    if (req.method() != bhttp::verb::post) {
+        auto res = json_error(405, "use POST to publish (history arrives with the retention log)", ka);
+        res.set(bhttp::field::allow, "POST");
+        co_return res;
+    }
+    if (!ctx.ready()) co_return json_error(503, "server is shutting down", false);
+    if (!ctx.anonymous_allowed(loopback)) co_return json_error(401, "credentials required", ka);
+    auto channel = percent_decode(encoded);
+    if (!channel) co_return json_error(400, "malformed percent-encoding in the channel name", ka);
+    auto built = message_of(ctx, req, std::move(*channel));
+    if (auto* refusal = std::get_if<response>(&built)) co_return std::move(*refusal);
+
+    // Answer once the router has taken the message (durability arrives with the retention log).
+    auto ex = co_await asio::this_coro::executor;
+    auto state = std::make_shared<std::pair<bool, std::size_t>>(false, 0);
+    auto wake = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
+    ctx.publish(core::make_message(std::move(std::get<core::message>(built))), [state, wake](std::size_t n) {
+        *state = {true, n};
+        wake->cancel();
+    });
+    while (!state->first) co_await wake->async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return ok_json(req, "{\"ok\":true,\"matched\":" + std::to_string(state->second) + "}");
+}
+
+} // namespace runnel::gateway::http

@@ -1,0 +1,16 @@
+#pragma once
+// REST endpoints of the HTTP listener: `POST /v1/channels/{channel}/messages` (publish).
+#include "responses.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+namespace runnel::gateway::http {
+
+/// True when `req` is for a REST endpoint this listener serves.
+bool is_rest(const request_t& req);
+/// Answers a REST request; publishes wait for routing before the answer.
+boost::asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback);
+/// Percent-decodes a path segment; nullopt for a malformed escape.
+std::optional<std::string> percent_decode(std::string_view s);
+
+} // namespace runnel::gateway::http
