@@ -530,6 +530,7 @@ class MosquittoSub:
                 self.proc.kill()
                 self.proc.wait(timeout=WAIT)
         self.reader.join(timeout=WAIT)
+        self.proc.stdout.close()
 
 
 # ---------------------------------------------------------------------------------------------
