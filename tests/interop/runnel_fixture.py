@@ -268,7 +268,7 @@ class PahoClient:
         if username is not None:
             self.c.username_pw_set(username, password)
         if tls_ca:
-            self.c.tls_set(ca_certs=tls_ca)
+            self.c.tls_set_context(ssl.create_default_context(cafile=tls_ca))
         if will:
             wp = will.get("props")
             self.c.will_set(will["topic"], will.get("payload", b""), will.get("qos", 0),
