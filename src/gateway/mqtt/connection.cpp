@@ -77,7 +77,7 @@ asio::awaitable<void> connection::read_loop() {
             if (auto* err = std::get_if<wire::decode_error>(&step)) {
                 ctx_.counters.protocol_errors.inc();
                 RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} peer={} bad packet: {}", client_id_, transport_->remote(), err->message);
-                close(err->reason_code, err->message);
+                refuse_bad_packet(*err);
                 break;
             }
             start += consumed;
@@ -139,6 +139,21 @@ void connection::close(std::uint8_t reason, std::string why) {
     out_.close();
     timer_.cancel(); // the watchdog switches to the close grace period
     session_ready_.cancel();
+}
+
+void connection::refuse_bad_packet(const wire::decode_error& err) {
+    auto code = err.reason_code;
+    if (code == wire::reason::unsupported_protocol_version) {
+        if (connect_seen_) {
+            code = wire::reason::protocol_error; // a second CONNECT, whatever level it claims
+        } else {
+            // MQTT-3.1.2-2: answer an unsupported protocol level with CONNACK return code 1
+            // (v5: 0x84), then close. version_ is still 3.1.1 here, and the 3.1.1 layout is the
+            // one a client of any level can read.
+            send(wire::connack{false, code, {}});
+        }
+    }
+    close(code, err.message);
 }
 
 void connection::finish() {

@@ -45,6 +45,8 @@ private:
     boost::asio::awaitable<void> write_loop();
     boost::asio::awaitable<void> watchdog();
     void finish();
+    /// A packet the decoder rejected: the CONNACK or DISCONNECT it calls for, then close.
+    void refuse_bad_packet(const wire::decode_error& err);
 
     // Packet handlers (handle_*.cpp). Each returns false when the connection must close.
     boost::asio::awaitable<bool> handle(wire::packet p);
