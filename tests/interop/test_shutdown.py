@@ -1,0 +1,71 @@
+"""Graceful shutdown: on SIGTERM a connected v5 client gets DISCONNECT 0x8B (Server shutting down),
+3.1.1 clients see the connection close, and the server exits with code 0 in time, also when a
+client has stopped reading.
+"""
+import time
+
+import mqtt_raw as raw
+from runnel_fixture import V311, V5, MosquittoSub, PahoClient, RunnelTestCase, main
+
+
+class Shutdown(RunnelTestCase):
+    def test_clients_are_told(self):
+        s = self.start_server()
+        v5 = PahoClient(s.mqtt_port, version=V5)
+        self.track(v5)
+        v5.connect()
+        v311 = PahoClient(s.mqtt_port, version=V311)
+        self.track(v311)
+        v311.connect()
+        rawc = raw.RawClient(s.mqtt_port, version=5)
+        self.addCleanup(rawc.close)
+        rawc.connect("raw-shutdown")
+        mosq = self.track(MosquittoSub(s.mqtt_port, "shutdown/t", version="mqttv5"))
+        mosq.wait_subscribed()
+
+        s.stop()  # SIGTERM; asserts exit code 0 within the deadline
+
+        self.assertEqual(v5.wait_disconnected()[0], 0x8B)
+        self.assertNotEqual(v311.wait_disconnected()[0], 0)  # 3.1.1 has no server DISCONNECT
+        pkts = rawc.recv_until_closed()
+        self.assertEqual([(p.type, p.reason) for p in pkts], [(raw.DISCONNECT, 0x8B)])
+        mosq.wait_line(lambda l: "DISCONNECT (139)" in l, what="DISCONNECT 139")
+        self.assertIn("stopped", s.read_log())
+
+    def test_pending_messages_are_flushed(self):
+        s = self.start_server()
+        sub = PahoClient(s.mqtt_port, version=V5)
+        self.track(sub)
+        sub.connect()
+        sub.subscribe("flush/t", qos=1)
+        pub = PahoClient(s.mqtt_port, version=V5)
+        self.track(pub)
+        pub.connect()
+        for i in range(50):
+            pub.publish("flush/t", f"{i}".encode(), qos=1)
+        s.stop()
+        # Everything acknowledged to the publisher reaches the subscriber before the DISCONNECT.
+        self.assertEqual(sub.wait_disconnected()[0], 0x8B)
+        msgs = sub.received()
+        self.assertEqual([m.payload for m in msgs], [f"{i}".encode() for i in range(50)])
+
+    def test_exit_in_time_with_a_client_that_does_not_read(self):
+        s = self.start_server("--set", "shutdown.grace=1s")
+        stuck = raw.RawClient(s.mqtt_port, version=5)
+        self.addCleanup(stuck.close)
+        stuck.connect("stuck", props=[("receive_maximum", 65535)])
+        stuck.subscribe([("stuck/t", 0)])
+        pub = PahoClient(s.mqtt_port, version=V5)
+        self.track(pub)
+        pub.connect()
+        blob = b"x" * 60000
+        # Enough to fill the socket buffers and the write queue of a client that never reads.
+        for _ in range(300):
+            pub.publish("stuck/t", blob, qos=1)
+        started = time.monotonic()
+        s.stop()
+        self.assertLess(time.monotonic() - started, 10.0)
+
+
+if __name__ == "__main__":
+    main()
