@@ -521,11 +521,26 @@ class MosquittoSub:
         with self.cv:
             return "\n".join(self.lines)
 
+    def count_lines(self, pred):
+        with self.cv:
+            return sum(1 for l in self.lines if pred(l))
+
+    def wait_count(self, pred, n, timeout=WAIT, what="lines"):
+        deadline = time.monotonic() + timeout
+        with self.cv:
+            while sum(1 for l in self.lines if pred(l)) < n:
+                left = deadline - time.monotonic()
+                if left <= 0 or self.done:
+                    raise AssertionError(f"mosquitto_sub: fewer than {n} {what} within {timeout}s;"
+                                         f" output:\n" + "\n".join(self.lines))
+                self.cv.wait(left)
+
     def close(self):
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=WAIT)
+                # mosquitto_sub loses SIGTERM while it is reconnecting: do not wait long for it.
+                self.proc.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=WAIT)

@@ -177,6 +177,28 @@ class RawSession(RunnelTestCase):
 
 
 class MosquittoSession(RunnelTestCase):
+    def test_mosquitto_sub_is_taken_over(self):
+        s = self.start_server()
+        for version, expect in (("mqttv5", "DISCONNECT (142)"), ("mqttv311", None)):
+            with self.subTest(version=version):
+                cid = f"mtwin-{version}"
+                sub = self.track(MosquittoSub(s.mqtt_port, "msess/twin", version=version,
+                                              extra=["-i", cid]))
+                sub.wait_subscribed()
+                paho_twin = PahoClient(s.mqtt_port, client_id=cid, version=V5 if version == "mqttv5" else V311)
+                self.track(paho_twin)
+                paho_twin.connect()
+                if expect:
+                    # v5: DISCONNECT 0x8E, and mosquitto_sub exits.
+                    sub.wait_line(lambda l: expect in l, what="DISCONNECT 0x8E")
+                    sub.wait_exit()
+                else:
+                    # 3.1.1: a plain close; mosquitto_sub reconnects, which in turn takes the
+                    # session back from paho.
+                    paho_twin.wait_disconnected()
+                    sub.wait_count(lambda l: "received SUBACK" in l, 2, what="SUBACKs")
+                sub.close()
+
     def test_persistent_mosquitto_sub(self):
         s = self.start_server()
         for version, extra in (("mqttv311", []), ("mqttv5", ["-x", "300"])):
