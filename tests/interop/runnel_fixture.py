@@ -5,8 +5,8 @@ Every wait has a deadline and every loop a bound; nothing sleeps for a fixed tim
 something happen. Run a test script as
     /usr/bin/python3 test_x.py --runnel build/src/runnel [unittest args]
 """
+import datetime
 import os
-import queue
 import re
 import shutil
 import signal
@@ -52,12 +52,20 @@ def eventually(pred, timeout=WAIT, what="condition", interval=0.005):
         delay = min(delay * 2, 0.1)
 
 
-def free_port():
-    """A port the OS considers free right now (the server may still lose a race for it; the
-    fixture retries the start in that case)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+def free_ports(n):
+    """n distinct ports the OS considers free right now. The sockets stay bound until all n are
+    chosen, so the OS cannot hand out one port twice; the server may still lose a race for one
+    afterwards, and the fixture retries the start in that case."""
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            socks.append(s)
+            s.bind((HOST, 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
 
 
 def port_accepts(port, timeout=0.5):
@@ -88,6 +96,7 @@ class RunnelServer:
         self.log_text = ""
         self.mqtt_port = self.admin_port = self.http_port = self.tls_port = None
         self.exit_code = None
+        self.signalled_at = None  # wall clock, to tell our SIGTERM from someone else's
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self):
@@ -98,12 +107,13 @@ class RunnelServer:
                 return self
             except StartError as e:
                 last = str(e)
-                if "in use" not in last.lower():
+                if "in use" not in last.lower() and "duplicate address" not in last.lower():
                     break
         raise AssertionError(f"runnel did not start: {last}\n--- server log ---\n{self.read_log()}")
 
     def _start_once(self):
-        self.mqtt_port, self.admin_port, self.http_port = free_port(), free_port(), free_port()
+        ports = free_ports(4)
+        self.mqtt_port, self.admin_port, self.http_port = ports[:3]
         cmd = [RUNNEL, "serve", "--data-dir", os.path.join(self.dir, "data"),
                "--node-name", self.name,
                "--mqtt", f"{HOST}:{self.mqtt_port}",
@@ -111,7 +121,7 @@ class RunnelServer:
                "--http", f"{HOST}:{self.http_port}",
                "--set", "log.level=debug"]
         if self.tls:
-            self.tls_port = free_port()
+            self.tls_port = ports[3]
             cmd += ["--mqtt-tls", f"{HOST}:{self.tls_port}",
                     "--tls-cert", self.tls[0], "--tls-key", self.tls[1]]
         cmd += self.args
@@ -139,6 +149,7 @@ class RunnelServer:
         if self.proc is None or self.exit_code is not None:
             return self.exit_code
         started = time.monotonic()
+        self.signalled_at = datetime.datetime.now()
         self.proc.send_signal(sig)
         try:
             self.exit_code = self.proc.wait(timeout=STOP_DEADLINE)
@@ -147,6 +158,8 @@ class RunnelServer:
             self.exit_code = self.proc.wait(timeout=STOP_DEADLINE)
             raise AssertionError(f"runnel did not exit within {STOP_DEADLINE}s of SIGTERM")
         self.stop_seconds = time.monotonic() - started
+        if self.stop_seconds > 2.0:
+            sys.stderr.write(f"note: runnel took {self.stop_seconds:.1f}s to stop\n")
         if self.exit_code != 0:
             raise AssertionError(f"runnel exited with code {self.exit_code} after SIGTERM")
         return self.exit_code
@@ -157,6 +170,19 @@ class RunnelServer:
             self.proc.wait(timeout=STOP_DEADLINE)
         self.log_text = self.read_log()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def foreign_signal(self):
+        """A note when the log shows a signal this fixture did not send (some other process on
+        the machine signalled the server), else ""."""
+        for line in (self.log_text or self.read_log()).splitlines():
+            m = re.match(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) .* signal (\d+): ", line)
+            if not m:
+                continue
+            at = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f")
+            if self.signalled_at is None or at < self.signalled_at - datetime.timedelta(seconds=1):
+                return (f"NOTE: runnel got signal {m.group(2)} at {m.group(1)}, which this test did "
+                        f"not send (another process on the machine?)\n")
+        return ""
 
     def read_log(self):
         try:
@@ -214,7 +240,8 @@ class RunnelTestCase(unittest.TestCase):
         if len(result.failures) + len(result.errors) > bad_before:
             for s in self._servers:
                 text = s.log_text or s.read_log()
-                sys.stderr.write(f"\n--- log of {s.name} ({self.id()}) ---\n{text}--- end of log ---\n")
+                sys.stderr.write(f"\n--- log of {s.name} ({self.id()}) ---\n{text}--- end of log ---\n"
+                                 + s.foreign_signal())
         return out
 
     def start_server(self, *args, tls=None, name="runnel"):

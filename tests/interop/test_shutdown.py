@@ -2,6 +2,8 @@
 3.1.1 clients see the connection close, and the server exits with code 0 in time, also when a
 client has stopped reading.
 """
+import select
+import threading
 import time
 
 import mqtt_raw as raw
@@ -48,6 +50,57 @@ class Shutdown(RunnelTestCase):
         self.assertEqual(sub.wait_disconnected()[0], 0x8B)
         msgs = sub.received()
         self.assertEqual([m.payload for m in msgs], [f"{i}".encode() for i in range(50)])
+
+    def test_client_still_writing_gets_everything(self):
+        """A client that is still sending (here: PUBACKs for messages it is working through)
+        when the server closes must still read what was sent before the close. Closing the
+        socket at once made the kernel answer those PUBACKs with a RST; paho then failed its
+        next write and dropped the unread messages and the DISCONNECT."""
+        s = self.start_server()
+        entered, release = threading.Event(), threading.Event()
+        sub = PahoClient(s.mqtt_port, version=V5)
+        self.track(sub)
+        self.addCleanup(release.set)
+        on_message = sub.c.on_message
+
+        def slow_first(c, u, msg):
+            if not entered.is_set():
+                entered.set()
+                release.wait(20)  # paho's network thread stops here: nothing is read meanwhile
+            on_message(c, u, msg)
+        sub.c.on_message = slow_first
+        sub.connect()
+        sub.subscribe("busy/t", qos=1)
+        pub = PahoClient(s.mqtt_port, version=V5)
+        self.track(pub)
+        pub.connect()
+        for i in range(5):
+            pub.publish("busy/t", f"{i}".encode(), qos=1)
+        self.assertTrue(entered.wait(10))
+        pub.close()
+
+        failures = []
+
+        def stop():
+            try:
+                s.stop()
+            except AssertionError as e:
+                failures.append(e)
+        stopper = threading.Thread(target=stop)
+        stopper.start()
+        # Wait for the server's FIN on the subscriber's socket, then let paho go on.
+        poller = select.poll()
+        poller.register(sub.c.socket().fileno(), select.POLLRDHUP)
+        deadline = time.monotonic() + 10
+        while not poller.poll(50):
+            self.assertLess(time.monotonic(), deadline, "no FIN from the server")
+        release.set()
+        rc, _ = sub.wait_disconnected()
+        stopper.join(30)
+        self.assertFalse(stopper.is_alive())
+        self.assertEqual(failures, [])
+        self.assertEqual(rc, 0x8B)
+        self.assertEqual([m.payload for m in sub.received()], [f"{i}".encode() for i in range(5)])
 
     def test_exit_in_time_with_a_client_that_does_not_read(self):
         s = self.start_server("--set", "shutdown.grace=1s")
