@@ -4,7 +4,8 @@ unknown user refused with CONNACK 0x86 (v5) / 4 (3.1.1); anonymous refused when 
 """
 import ctypes
 
-from runnel_fixture import V311, V5, PahoClient, RunnelTestCase, main, mosquitto_pub
+from clients import mosquitto_pub, PahoClient, V311, V5
+from runnel_fixture import main, RunnelTestCase
 
 BAD_CREDENTIALS = {V5: 0x86, V311: 4}
 NOT_AUTHORIZED = {V5: 0x87, V311: 5}

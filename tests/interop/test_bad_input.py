@@ -5,7 +5,8 @@ or CONNACK reason code; 3.1.1 has no DISCONNECT from the server), and the server
 import time
 
 import mqtt_raw as raw
-from runnel_fixture import V311, V5, PahoClient, RunnelTestCase, main
+from clients import PahoClient, V311, V5
+from runnel_fixture import main, RunnelTestCase
 
 MAX_PACKET = 2048
 VERSIONS = (4, 5)

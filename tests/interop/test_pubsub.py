@@ -5,10 +5,9 @@ Negative checks ("X was not delivered") use a barrier: the publisher sends the n
 messages with QoS 1 and waits for each PUBACK (the broker acknowledges after routing), then a
 marker on a matching topic. Anything routed to the subscriber before the marker arrives before it.
 """
-import unittest
 
-from runnel_fixture import (V311, V5, MosquittoSub, PahoClient, RunnelTestCase, main,
-                            mosquitto_pub)
+from clients import mosquitto_pub, MosquittoSub, PahoClient, V311, V5
+from runnel_fixture import main, RunnelTestCase
 
 MARKER = "zz/marker"
 

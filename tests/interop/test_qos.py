@@ -5,8 +5,8 @@ raw client for a resent QoS 2 PUBLISH (which must not be published twice).
 import subprocess
 
 import mqtt_raw as raw
-from runnel_fixture import (V311, V5, WAIT, MosquittoSub, PahoClient, RunnelTestCase, main,
-                            mosq_common)
+from clients import mosq_common, MosquittoSub, PahoClient, V311, V5
+from runnel_fixture import main, RunnelTestCase
 
 COUNT = 200
 

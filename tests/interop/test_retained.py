@@ -8,8 +8,8 @@ first subscription arrives before the marker.
 """
 import itertools
 
-from runnel_fixture import (V311, V5, MosquittoSub, PahoClient, RunnelTestCase, main,
-                            mosquitto_pub)
+from clients import mosquitto_pub, MosquittoSub, PahoClient, V311, V5
+from runnel_fixture import main, RunnelTestCase
 
 BARRIER = "zz/barrier"
 

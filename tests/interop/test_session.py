@@ -1,9 +1,11 @@
 """Persistent sessions and session takeover. paho 3.1.1 (clean session 0) and 5 (clean start 0 plus
 session expiry), mosquitto_sub -c -i ID, and a raw client to see in-flight messages resent with DUP.
 """
+from paho.mqtt.packettypes import PacketTypes
+
 import mqtt_raw as raw
-from runnel_fixture import (V311, V5, MosquittoSub, PahoClient, RunnelTestCase, main,
-                            mosquitto_pub)
+from clients import mosquitto_pub, MosquittoSub, PahoClient, props, V311, V5
+from runnel_fixture import main, RunnelTestCase
 
 
 class SessionCases:
@@ -137,8 +139,6 @@ class SessionV5(SessionCases, RunnelTestCase):
         c = PahoClient(s.mqtt_port, client_id="shorten", version=V5, clean=False, session_expiry=300)
         self.track(c)
         c.connect()
-        from paho.mqtt.packettypes import PacketTypes
-        from runnel_fixture import props
         c.disconnect(reason_code=0, properties=props(PacketTypes.DISCONNECT, SessionExpiryInterval=0))
         s.wait_metric("runnel_sessions", lambda v: v == base, "the session to end at disconnect")
 

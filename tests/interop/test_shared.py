@@ -4,8 +4,8 @@ has them redelivered to another member. paho 3.1.1/5, mosquitto_sub, and a raw c
 member that never acknowledges.
 """
 import mqtt_raw as raw
-from runnel_fixture import (V311, V5, MosquittoSub, PahoClient, RunnelTestCase, main,
-                            mosquitto_pub)
+from clients import mosquitto_pub, MosquittoSub, PahoClient, V311, V5
+from runnel_fixture import main, RunnelTestCase
 
 N = 20
 

@@ -7,7 +7,8 @@ import threading
 import time
 
 import mqtt_raw as raw
-from runnel_fixture import V311, V5, MosquittoSub, PahoClient, RunnelTestCase, main
+from clients import MosquittoSub, PahoClient, V311, V5
+from runnel_fixture import main, RunnelTestCase
 
 
 class Shutdown(RunnelTestCase):

@@ -11,8 +11,8 @@ import subprocess
 import tempfile
 
 import mqtt_raw as raw
-from runnel_fixture import (HOST, V311, V5, MosquittoSub, PahoClient, RunnelTestCase, main,
-                            mosquitto_pub)
+from clients import mosquitto_pub, MosquittoSub, PahoClient, V311, V5
+from runnel_fixture import HOST, main, RunnelTestCase
 
 DEV_CERT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "dev-cert.sh")
 

@@ -12,8 +12,8 @@ import time
 from paho.mqtt.packettypes import PacketTypes
 
 import mqtt_raw as raw
-from runnel_fixture import (V5, MosquittoSub, PahoClient, RunnelTestCase, main, mosquitto_pub,
-                            props)
+from clients import mosquitto_pub, MosquittoSub, PahoClient, props, V5
+from runnel_fixture import main, RunnelTestCase
 
 
 def pub_props(**kw):

@@ -11,7 +11,8 @@ import time
 
 from paho.mqtt.packettypes import PacketTypes
 
-from runnel_fixture import (V311, V5, MosquittoSub, PahoClient, RunnelTestCase, main, props)
+from clients import MosquittoSub, PahoClient, props, V311, V5
+from runnel_fixture import main, RunnelTestCase
 
 
 class WillCases:
