@@ -10,6 +10,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <array>
+#include <string_view>
+
 namespace runnel::gateway::mqtt {
 namespace asio = boost::asio;
 
@@ -44,13 +47,16 @@ asio::awaitable<void> connection::run() {
     if (ec) {
         RUNNEL_LOG_DEBUG(obs::mqtt_log(), "peer={} handshake failed: {}", transport_->remote(), ec.message());
         close(wire::reason::unspecified_error);
-        transport_->close();
         writer_done_ = true; // no writer was started
+        close_transport();
     } else {
         asio::co_spawn(transport_->executor(), [self]() -> asio::awaitable<void> { co_await self->write_loop(); }, asio::detached);
         co_await read_loop();
     }
     finish();
+    co_await linger();
+    reader_done_ = true;
+    if (writer_done_) close_transport();
 }
 
 asio::awaitable<void> connection::read_loop() {
@@ -60,6 +66,7 @@ asio::awaitable<void> connection::read_loop() {
         if (inbuf_.size() < used + read_chunk) inbuf_.resize(used + read_chunk);
         auto r = co_await transport_->read_some(asio::buffer(inbuf_.data() + used, inbuf_.size() - used));
         if (r.ec) {
+            read_failed_ = true;
             if (!closing_) {
                 RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} peer={} read ended: {}", client_id_, transport_->remote(), r.ec.message());
             }
@@ -77,7 +84,7 @@ asio::awaitable<void> connection::read_loop() {
             if (auto* err = std::get_if<wire::decode_error>(&step)) {
                 ctx_.counters.protocol_errors.inc();
                 RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} peer={} bad packet: {}", client_id_, transport_->remote(), err->message);
-                close(err->reason_code, err->message);
+                refuse_bad_packet(*err);
                 break;
             }
             start += consumed;
@@ -95,9 +102,36 @@ asio::awaitable<void> connection::read_loop() {
 asio::awaitable<void> connection::write_loop() {
     auto self = shared_from_this();
     auto ec = co_await out_.drain(*transport_);
-    if (!ec && closing_) co_await transport_->shutdown();
-    transport_->close();
+    const bool graceful = !ec && closing_;
+    if (graceful) co_await transport_->shutdown();
     writer_done_ = true;
+    // After a plain TCP FIN the reader lingers and closes the transport (see linger()).
+    if (!graceful || !lingers() || reader_done_) close_transport();
+}
+
+bool connection::lingers() const noexcept {
+    // TLS: the transport's shutdown already waited for the peer's close_notify.
+    return linger_ && std::string_view(transport_->kind()) == "tcp";
+}
+
+asio::awaitable<void> connection::linger() {
+    // Lingering close. Closing a socket with unread input makes the kernel answer with a RST,
+    // and a client still writing (PUBACKs, PINGREQ) then fails its next write and drops what it
+    // had not read yet: the last messages and our DISCONNECT. So after our FIN, read and drop
+    // what the peer still sends until it closes too; the watchdog's close grace bounds the wait.
+    // Not after a read ended in EOF or an error: Asio (edge-triggered epoll) then stops reading
+    // speculatively, and a second read would wait for an event that never comes.
+    if (!lingers() || transport_closed_ || read_failed_) co_return;
+    std::array<char, 4096> sink;
+    for (;;) {
+        auto r = co_await transport_->read_some(asio::buffer(sink));
+        if (r.ec) co_return;
+    }
+}
+
+void connection::close_transport() {
+    transport_->close();
+    transport_closed_ = true;
     timer_.cancel(); // ends the watchdog's close grace period early
 }
 
@@ -120,8 +154,8 @@ asio::awaitable<void> connection::watchdog() {
         }
         co_await timer_.async_wait(use_tuple);
     }
-    // Closing: give the writer a bounded time to flush, then cut the transport.
-    if (writer_done_) co_return;
+    // Closing: give the writer a bounded time to flush (and the peer to close), then cut.
+    if (transport_closed_) co_return;
     timer_.expires_after(close_grace);
     auto [ec] = co_await timer_.async_wait(use_tuple);
     if (!ec) transport_->close();
@@ -130,6 +164,8 @@ asio::awaitable<void> connection::watchdog() {
 void connection::close(std::uint8_t reason, std::string why) {
     if (closing_) return;
     closing_ = true;
+    // A peer that went silent is not waiting for our FIN: no lingering for it.
+    if (reason == wire::reason::keep_alive_timeout) linger_ = false;
     if (connected_ && v5() && reason != wire::reason::success) {
         // DISCONNECT may carry a reason string whatever Request Problem Information says.
         wire::disconnect d{reason, {}};
@@ -139,6 +175,21 @@ void connection::close(std::uint8_t reason, std::string why) {
     out_.close();
     timer_.cancel(); // the watchdog switches to the close grace period
     session_ready_.cancel();
+}
+
+void connection::refuse_bad_packet(const wire::decode_error& err) {
+    auto code = err.reason_code;
+    if (code == wire::reason::unsupported_protocol_version) {
+        if (connect_seen_) {
+            code = wire::reason::protocol_error; // a second CONNECT, whatever level it claims
+        } else {
+            // MQTT-3.1.2-2: answer an unsupported protocol level with CONNACK return code 1
+            // (v5: 0x84), then close. version_ is still 3.1.1 here, and the 3.1.1 layout is the
+            // one a client of any level can read.
+            send(wire::connack{false, code, {}});
+        }
+    }
+    close(code, err.message);
 }
 
 void connection::finish() {

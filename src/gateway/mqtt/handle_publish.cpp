@@ -37,6 +37,11 @@ bool connection::resolve_topic_alias(wire::publish& p) {
 }
 
 bool connection::check_publish(const wire::publish& p) {
+    if (!p.props.subscription_identifiers.empty()) {
+        // MQTT-3.3.4-6: only the server puts Subscription Identifiers on a PUBLISH.
+        close(wire::reason::protocol_error, "subscription identifier in a client PUBLISH");
+        return false;
+    }
     if (p.qos > ctx_.opts.maximum_qos) {
         close(wire::reason::qos_not_supported, "QoS not supported");
         return false;

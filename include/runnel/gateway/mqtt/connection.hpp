@@ -45,6 +45,13 @@ private:
     boost::asio::awaitable<void> write_loop();
     boost::asio::awaitable<void> watchdog();
     void finish();
+    /// After our FIN on plain TCP: reads and drops input until the peer closes (see .cpp).
+    boost::asio::awaitable<void> linger();
+    bool lingers() const noexcept;
+    /// Closes the transport and ends the watchdog's close grace period.
+    void close_transport();
+    /// A packet the decoder rejected: the CONNACK or DISCONNECT it calls for, then close.
+    void refuse_bad_packet(const wire::decode_error& err);
 
     // Packet handlers (handle_*.cpp). Each returns false when the connection must close.
     boost::asio::awaitable<bool> handle(wire::packet p);
@@ -88,7 +95,11 @@ private:
     bool closing_ = false;
     bool publish_will_ = true; // false after a normal DISCONNECT
     bool tracked_ = false;
-    bool writer_done_ = false; // the transport is closed
+    bool writer_done_ = false;      // the writer has finished (flushed, or failed)
+    bool reader_done_ = false;      // the reader has finished, lingering included
+    bool transport_closed_ = false;
+    bool read_failed_ = false;      // a read ended with EOF or an error
+    bool linger_ = true;            // false: close without waiting for the peer's FIN
     std::string client_id_;
     broker::session* session_ = nullptr;
     std::uint16_t inbound_unacked_ = 0;
