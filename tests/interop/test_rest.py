@@ -3,7 +3,8 @@
 import subprocess
 import unittest
 
-from runnel_fixture import HOST, V5, PahoClient, RunnelTestCase, main
+from runnel_fixture import HOST, RunnelTestCase, main
+from clients import V5, PahoClient
 
 
 def curl(server, path, *args, data=None):

@@ -10,10 +10,9 @@ import unittest
 
 import paho.mqtt.client as paho
 import websockets
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
-from runnel_fixture import HOST, V5, PahoClient, RunnelTestCase, eventually, main, mosquitto_pub
+from runnel_fixture import HOST, RunnelTestCase, eventually, main
+from clients import V5, PahoClient, mosquitto_pub
 
 
 def run(coro, timeout=20):
