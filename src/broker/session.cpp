@@ -86,14 +86,14 @@ void session::enqueue(outgoing o, core::steady_time now) {
 
 void session::drop_queued_front() {
     queued_bytes_ -= queue_.front().msg->payload.size() + queue_.front().msg->topic.size();
-    queue_.pop_front();
     if (stats_) stats_->queued.sub(1);
 }
 
 void session::pump(core::steady_time now) {
     while (sink_ && inflight_.size() < window_ && !queue_.empty()) {
+        drop_queued_front(); // accounts for the front entry, which is moved out next
         auto o = std::move(queue_.front());
-        drop_queued_front();
+        queue_.pop_front();
         if (o.msg->expires_at && *o.msg->expires_at <= now) {
             if (stats_) stats_->dropped_expired.inc();
             continue;

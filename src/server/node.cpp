@@ -132,6 +132,7 @@ void node::start() {
     if (i.opts.sys.enabled) i.rt.post(0, [&i] { i.sys.start(); });
     i.started = true;
     i.ready = true;
+    RUNNEL_LOG_INFO(obs::server_log(), "workers={} shards={}", i.rt.size(), i.brk.shard_count());
     for (const auto& b : i.bound) {
         RUNNEL_LOG_INFO(obs::server_log(), "listening protocol={} tls={} address={}:{}", config::to_string(b.proto),
                         b.tls, b.host, b.port);

@@ -52,8 +52,7 @@ int run_serve(const serve_args& a) {
         RUNNEL_LOG_ERROR(obs::server_log(), "cannot start: {}", e.what());
         return 1;
     }
-    RUNNEL_LOG_INFO(obs::server_log(), "runnel {} node={} region={} workers={}", version(), opts.node.name,
-                    opts.node.region, opts.node.workers);
+    RUNNEL_LOG_INFO(obs::server_log(), "runnel {} node={} region={}", version(), opts.node.name, opts.node.region);
     n->start();
     boost::asio::io_context main_ctx;
     boost::asio::signal_set signals(main_ctx, SIGINT, SIGTERM);

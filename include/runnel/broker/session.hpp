@@ -120,6 +120,7 @@ private:
     void send(in_flight& f, bool dup);
     std::uint16_t next_packet_id();
     bool erase_inflight(std::uint16_t id, std::uint8_t qos, bool released);
+    /// Un-counts the front queue entry (bytes and gauge); the caller pops it.
     void drop_queued_front();
 
     session_id id_;

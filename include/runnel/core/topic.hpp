@@ -16,8 +16,9 @@ struct topic_limits {
     std::size_t max_levels = 128;
 };
 
-/// True when `s` is well-formed UTF-8 without NUL, surrogates or non-characters U+FFFE/U+FFFF
-/// (MQTT 1.5.4); control characters are allowed, as the spec only says "should not".
+/// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, nothing past
+/// U+10FFFF) without NUL (MQTT 1.5.4). Control characters and non-characters are accepted: the
+/// spec only says they "should not" appear.
 bool valid_mqtt_utf8(std::string_view s) noexcept;
 
 /// A name a message is published to: non-empty, no wildcards, within limits.

@@ -22,7 +22,8 @@ packet read_ack(wire_reader& r) {
 } // namespace
 
 // Left to the session on purpose: topic wildcards and topic-name limits (needs its topic
-// policy), an empty topic without a topic alias and alias ranges (needs alias state), and
+// policy), an empty topic without a topic alias and alias ranges (needs alias state), a
+// subscription identifier in a client's PUBLISH (depends on direction, MQTT-3.3.4-6), and
 // payload format indicator 1 with a non-UTF-8 payload (reason 0x99 is a session decision).
 packet decode_publish(wire_reader& r, std::uint8_t flags) {
     publish p;

@@ -44,6 +44,8 @@ asio::awaitable<void> connection::run() {
     if (ec) {
         RUNNEL_LOG_DEBUG(obs::mqtt_log(), "peer={} handshake failed: {}", transport_->remote(), ec.message());
         close(wire::reason::unspecified_error);
+        transport_->close();
+        writer_done_ = true; // no writer was started
     } else {
         asio::co_spawn(transport_->executor(), [self]() -> asio::awaitable<void> { co_await self->write_loop(); }, asio::detached);
         co_await read_loop();
@@ -65,7 +67,8 @@ asio::awaitable<void> connection::read_loop() {
         }
         ctx_.counters.bytes_in.inc(r.bytes);
         used += r.bytes;
-        last_seen_ = std::chrono::steady_clock::now();
+        // Before CONNECT the deadline stays fixed, so trickling bytes cannot hold a slot open.
+        if (connected_) last_seen_ = std::chrono::steady_clock::now();
         std::size_t start = 0;
         while (!closing_) {
             std::size_t consumed = 0;
@@ -94,6 +97,8 @@ asio::awaitable<void> connection::write_loop() {
     auto ec = co_await out_.drain(*transport_);
     if (!ec && closing_) co_await transport_->shutdown();
     transport_->close();
+    writer_done_ = true;
+    timer_.cancel(); // ends the watchdog's close grace period early
 }
 
 asio::awaitable<void> connection::watchdog() {
@@ -116,6 +121,7 @@ asio::awaitable<void> connection::watchdog() {
         co_await timer_.async_wait(use_tuple);
     }
     // Closing: give the writer a bounded time to flush, then cut the transport.
+    if (writer_done_) co_return;
     timer_.expires_after(close_grace);
     auto [ec] = co_await timer_.async_wait(use_tuple);
     if (!ec) transport_->close();

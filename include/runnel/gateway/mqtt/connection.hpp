@@ -88,6 +88,7 @@ private:
     bool closing_ = false;
     bool publish_will_ = true; // false after a normal DISCONNECT
     bool tracked_ = false;
+    bool writer_done_ = false; // the transport is closed
     std::string client_id_;
     broker::session* session_ = nullptr;
     std::uint16_t inbound_unacked_ = 0;
