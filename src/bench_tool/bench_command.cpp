@@ -28,7 +28,7 @@ void add_bench_command(CLI::App& app, bench_args& a) {
     b->add_option("--rate", o.rate, "messages/s over all publishers; 0 = as fast as flow control allows")->capture_default_str();
     b->add_option("--duration", a.duration, "publish phase, e.g. 10s, 500ms, 2m")->capture_default_str();
     b->add_option("--count", o.count, "messages per publisher (0 = until --duration ends)")->capture_default_str();
-    b->add_option("--window", o.window, "messages on their way to one subscriber, at most (end-to-end flow control)")->capture_default_str();
+    b->add_option("--window", o.window, "per publisher: messages sent and not yet received by all its subscribers, at most (end-to-end flow control)")->capture_default_str();
     b->add_option("--inflight", o.inflight, "unacknowledged QoS 1/2 publishes per publisher (capped by the broker's Receive Maximum)")
         ->check(CLI::Range(1, 65535))
         ->capture_default_str();

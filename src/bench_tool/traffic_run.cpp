@@ -67,7 +67,7 @@ void traffic_run::build() {
         plan.qos = o_.qos;
         plan.size = o_.size;
         plan.fanout = topo_.subscribers;
-        plan.window = static_cast<std::int64_t>(std::max<std::size_t>(1, o_.window / topo_.publishers));
+        plan.window = static_cast<std::int64_t>(std::max<std::size_t>(1, o_.window));
         plan.inflight = o_.inflight;
         plan.rate = o_.rate > 0 ? o_.rate / static_cast<double>(total_pubs) : 0;
         plan.count = o_.count;

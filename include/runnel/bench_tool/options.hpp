@@ -30,7 +30,7 @@ struct bench_options {
     double rate = 0;                 // messages/s over all publishers; 0 = flow control only
     std::chrono::milliseconds duration{10'000};
     std::uint64_t count = 0;         // messages per publisher; 0 = until duration
-    std::size_t window = 1000;       // messages on their way to one subscriber, at most
+    std::size_t window = 100;        // messages per publisher sent and not yet seen by all its subscribers
     std::uint16_t inflight = 64;     // QoS 1/2 unacknowledged per publisher (capped by v5 Receive Maximum)
     std::chrono::milliseconds drain{5'000};
     std::size_t connections = 1000;  // connections mode
