@@ -138,16 +138,18 @@ for s in "${scenarios[@]}"; do
     done
     ratio=$(awk -v r="${vals[runnel]}" -v m="${vals[mosquitto]}" 'BEGIN { printf (m > 0 ? "%.2f" : "n/a"), r / m }')
     if [[ $key == conns ]]; then
-        note="ratio < 1 is better"
-        rows+=("| $title | $metric | $(printf '%.0f' "${vals[runnel]}") | $(printf '%.0f' "${vals[mosquitto]}") | $ratio | $note |")
+        verdict=$(awk -v r="$ratio" 'BEGIN { print (r <= 1 ? "Runnel leaner" : "Mosquitto leaner") }')
+        note="lower is better: Runnel/Mosquitto > 1 means Runnel uses more memory"
+        rows+=("| $title | $metric | $(printf '%.0f' "${vals[runnel]}") | $(printf '%.0f' "${vals[mosquitto]}") | $ratio | $verdict | $note |")
     else
+        verdict=$(awk -v r="$ratio" 'BEGIN { print (r >= 1 ? "Runnel faster" : "Mosquitto faster") }')
         note="lost ${lost[runnel]} / ${lost[mosquitto]}; p99 $(printf '%.1f' "$(awk -v x="${p99[runnel]}" 'BEGIN{print x/1000}')") / $(printf '%.1f' "$(awk -v x="${p99[mosquitto]}" 'BEGIN{print x/1000}')") ms; broker CPU ${cpu[runnel]} / ${cpu[mosquitto]} s"
-        rows+=("| $title | $metric | $(printf '%.0f' "${vals[runnel]}") | $(printf '%.0f' "${vals[mosquitto]}") | $ratio | $note |")
+        rows+=("| $title | $metric | $(printf '%.0f' "${vals[runnel]}") | $(printf '%.0f' "${vals[mosquitto]}") | $ratio | $verdict | $note |")
     fi
     unset vals lost p99 cpu
 done
 
 echo
-echo "| scenario | metric | Runnel | Mosquitto | Runnel/Mosquitto | notes (Runnel / Mosquitto) |"
-echo "| --- | --- | ---: | ---: | ---: | --- |"
+echo "| scenario | metric | Runnel | Mosquitto | Runnel/Mosquitto | verdict | notes (Runnel / Mosquitto) |"
+echo "| --- | --- | ---: | ---: | ---: | --- | --- |"
 printf '%s\n' "${rows[@]}"
