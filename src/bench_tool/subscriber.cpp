@@ -9,9 +9,10 @@ namespace runnel::bench_tool {
 namespace asio = boost::asio;
 
 subscriber::subscriber(asio::io_context& io, client_config cfg, std::string topic, std::uint8_t qos,
-                       std::vector<publisher_flow*> flows, run_totals& totals)
-    : client(io, std::move(cfg)), topic_(std::move(topic)), qos_(qos), flows_(std::move(flows)), totals_(totals),
-      trackers_(flows_.size()), suback_timer_(io) {}
+                       std::uint32_t first_publisher, std::vector<publisher_flow*> flows, run_totals& totals,
+                       latency_histogram& latency)
+    : client(io, std::move(cfg)), topic_(std::move(topic)), qos_(qos), first_publisher_(first_publisher),
+      flows_(std::move(flows)), totals_(totals), trackers_(flows_.size()), latency_(latency), suback_timer_(io) {}
 
 asio::awaitable<client::error_code> subscriber::subscribe(std::chrono::milliseconds timeout) {
     wire::subscribe s;
@@ -39,17 +40,19 @@ void subscriber::on_packet(wire::packet& p) {
 void subscriber::on_publish(const wire::publish& p) {
     auto now = clock::now();
     auto h = decode_payload(p.payload);
-    if (!h || h->publisher >= flows_.size() || !flows_[h->publisher]) {
+    // Unsigned wrap-around sends publishers below first_publisher_ out of range too.
+    auto j = h ? static_cast<std::size_t>(h->publisher - first_publisher_) : flows_.size();
+    if (j >= flows_.size()) {
         ++foreign_;
     } else {
-        auto r = trackers_[h->publisher].record(h->seq);
+        auto r = trackers_[j].record(h->seq);
         if (r != sequence_tracker::outcome::duplicate && r != sequence_tracker::outcome::out_of_range) {
             auto sent = clock::time_point(std::chrono::nanoseconds(h->sent_ns));
             auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count();
             latency_.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, ns)));
             last_delivery_ = now;
             totals_.delivered.fetch_add(1, std::memory_order_relaxed);
-            flows_[h->publisher]->delivered();
+            flows_[j]->delivered();
         }
     }
     if (p.qos == 1) send(wire::puback{p.packet_id, wire::reason::success, {}});

@@ -19,15 +19,18 @@ class subscriber final : public client {
 public:
     using clock = std::chrono::steady_clock;
 
-    /// `flows[i]` is publisher i's flow when it publishes on `topic`, else null.
+    /// The publishers of `topic` are publishers first_publisher .. + flows.size() - 1 of the
+    /// run; `flows[j]` is the flow of publisher first_publisher + j. `latency` is shared by
+    /// the subscribers of one I/O thread (and used only on it).
     subscriber(boost::asio::io_context& io, client_config cfg, std::string topic, std::uint8_t qos,
-               std::vector<publisher_flow*> flows, run_totals& totals);
+               std::uint32_t first_publisher, std::vector<publisher_flow*> flows, run_totals& totals,
+               latency_histogram& latency);
 
     /// SUBSCRIBE and wait for SUBACK (up to `timeout`); an error when refused or not answered.
     boost::asio::awaitable<error_code> subscribe(std::chrono::milliseconds timeout);
 
+    /// trackers()[j]: what arrived from publisher first_publisher + j.
     const std::vector<sequence_tracker>& trackers() const noexcept { return trackers_; }
-    const latency_histogram& latency() const noexcept { return latency_; }
     std::uint64_t foreign() const noexcept { return foreign_; }
     clock::time_point last_delivery() const noexcept { return last_delivery_; }
 
@@ -40,10 +43,11 @@ private:
 
     std::string topic_;
     std::uint8_t qos_;
+    std::uint32_t first_publisher_;
     std::vector<publisher_flow*> flows_;
     run_totals& totals_;
     std::vector<sequence_tracker> trackers_;
-    latency_histogram latency_;
+    latency_histogram& latency_;
     std::uint64_t foreign_ = 0;
     clock::time_point last_delivery_{};
     boost::asio::steady_timer suback_timer_;

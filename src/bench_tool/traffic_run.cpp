@@ -23,7 +23,7 @@ constexpr auto quiet_limit = std::chrono::seconds(1);
 class traffic_run {
 public:
     explicit traffic_run(const bench_options& o)
-        : o_(o), topo_(topology_of(o)), setup_(make_setup(o)), threads_(o.threads) {}
+        : o_(o), topo_(topology_of(o)), setup_(make_setup(o)), threads_(o.threads), latency_(threads_.size()) {}
 
     traffic_report run() {
         raise_fd_limit(topo_.topics * (topo_.publishers + topo_.subscribers) + 64);
@@ -46,6 +46,7 @@ private:
     connection_setup setup_;
     io_threads threads_; // before the clients: they are destroyed first
     run_totals totals_;
+    std::vector<latency_histogram> latency_; // one per I/O thread, shared by its subscribers
     std::vector<std::unique_ptr<publisher>> pubs_; // publisher i publishes on topic i / P
     std::vector<std::unique_ptr<subscriber>> subs_; // subscriber k listens on topic k / S
     std::string failure_;
@@ -75,10 +76,13 @@ void traffic_run::build() {
     }
     for (std::size_t k = 0; k < topo_.topics * topo_.subscribers; ++k) {
         auto t = k / topo_.subscribers;
-        std::vector<publisher_flow*> flows(total_pubs, nullptr);
-        for (std::size_t j = 0; j < topo_.publishers; ++j) flows[t * topo_.publishers + j] = &pubs_[t * topo_.publishers + j]->flow();
-        subs_.push_back(std::make_unique<subscriber>(threads_.context(next_ctx++), setup_.cfg, topic(t), o_.qos,
-                                                     std::move(flows), totals_));
+        auto first = t * topo_.publishers;
+        std::vector<publisher_flow*> flows;
+        for (std::size_t j = 0; j < topo_.publishers; ++j) flows.push_back(&pubs_[first + j]->flow());
+        auto ctx = next_ctx++ % threads_.size();
+        subs_.push_back(std::make_unique<subscriber>(threads_.context(ctx), setup_.cfg, topic(t), o_.qos,
+                                                     static_cast<std::uint32_t>(first), std::move(flows), totals_,
+                                                     latency_[ctx]));
     }
 }
 
@@ -161,7 +165,7 @@ traffic_report traffic_run::collect() const {
         auto t = k / topo_.subscribers;
         for (std::size_t j = 0; j < topo_.publishers; ++j) {
             auto i = t * topo_.publishers + j;
-            const auto& tr = s.trackers()[i];
+            const auto& tr = s.trackers()[j];
             auto sent = pubs_[i]->sent();
             auto lost = tr.lost(sent);
             r.lost += lost;
@@ -169,10 +173,10 @@ traffic_report traffic_run::collect() const {
             r.duplicated += tr.duplicates();
             r.reordered += tr.reordered();
         }
-        r.latency.merge(s.latency());
         r.foreign += s.foreign();
         last_delivery = std::max(last_delivery, s.last_delivery());
     }
+    for (const auto& h : latency_) r.latency.merge(h);
     r.publish_seconds = std::chrono::duration<double>(last_send - start_).count();
     r.deliver_seconds = std::chrono::duration<double>(last_delivery - start_).count();
     return r;
