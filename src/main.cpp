@@ -1,4 +1,5 @@
 // runnel: one binary for the server and its tools.
+#include "runnel/bench_tool/bench_command.hpp"
 #include "runnel/server/serve.hpp"
 #include "runnel/server/version.hpp"
 
@@ -11,6 +12,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     runnel::server::serve_args serve;
     runnel::server::add_serve_command(app, serve);
+    runnel::bench_tool::bench_args bench;
+    runnel::bench_tool::add_bench_command(app, bench);
     app.add_subcommand("version", "Print the version")->callback([] { std::cout << "runnel " << runnel::server::version() << "\n"; });
     try {
         app.parse(argc, argv);
@@ -18,5 +21,6 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? 0 : 2;
     }
     if (app.got_subcommand("serve")) return runnel::server::run_serve(serve);
+    if (app.got_subcommand("bench")) return runnel::bench_tool::run_bench(bench);
     return 0;
 }

@@ -40,6 +40,10 @@ public:
         auto [ec, n] = co_await stream_.async_read_some(buf, use_tuple);
         co_return io_result{ec, n};
     }
+    asio::awaitable<boost::system::error_code> wait_readable() override {
+        auto [ec] = co_await lowest().async_wait(tcp::socket::wait_read, use_tuple);
+        co_return ec;
+    }
     asio::awaitable<io_result> write(std::span<const asio::const_buffer> bufs) override {
         auto [ec, n] = co_await asio::async_write(stream_, bufs, use_tuple);
         co_return io_result{ec, n};
@@ -66,6 +70,10 @@ public:
         stream_.set_option(tcp::no_delay(true));
     }
     asio::awaitable<boost::system::error_code> handshake() override { co_return boost::system::error_code{}; }
+    bool idle() noexcept override {
+        boost::system::error_code ec;
+        return stream_.available(ec) == 0 && !ec;
+    }
     asio::awaitable<void> shutdown() override {
         boost::system::error_code ignored;
         stream_.shutdown(tcp::socket::shutdown_send, ignored);

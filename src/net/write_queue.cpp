@@ -11,6 +11,8 @@ namespace asio = boost::asio;
 namespace {
 // Upper bound on buffers in one gather write (IOV_MAX is 1024 on Linux).
 constexpr std::size_t max_batch = 512;
+// Batch vectors above this capacity are released when the queue runs empty.
+constexpr std::size_t small_batch = 16;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 } // namespace
 
@@ -35,6 +37,9 @@ asio::awaitable<boost::system::error_code> write_queue::drain(transport& out, st
     for (;;) {
         if (frames_.empty()) {
             if (closed_) co_return boost::system::error_code{};
+            // Going idle: hand back what a burst grew.
+            if (batch.capacity() > small_batch) std::vector<std::string>().swap(batch), std::vector<asio::const_buffer>().swap(bufs);
+            if (frames_.capacity() > small_batch) std::vector<std::string>().swap(frames_);
             wake_writer_.expires_at(asio::steady_timer::time_point::max());
             co_await wake_writer_.async_wait(use_tuple);
             continue;
@@ -42,9 +47,13 @@ asio::awaitable<boost::system::error_code> write_queue::drain(transport& out, st
         // Move frames out so producers can keep pushing while the write is in flight.
         batch.clear();
         bufs.clear();
-        while (!frames_.empty() && batch.size() < std::min(max_batch, frames_per_write)) {
-            batch.push_back(std::move(frames_.front()));
-            frames_.pop_front();
+        const auto limit = std::min(max_batch, frames_per_write);
+        if (frames_.size() <= limit) {
+            batch.swap(frames_);
+        } else {
+            auto end = frames_.begin() + static_cast<std::ptrdiff_t>(limit);
+            batch.assign(std::make_move_iterator(frames_.begin()), std::make_move_iterator(end));
+            frames_.erase(frames_.begin(), end);
         }
         for (const auto& f : batch) bufs.emplace_back(f.data(), f.size());
         auto r = co_await out.write(bufs);

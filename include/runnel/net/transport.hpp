@@ -27,6 +27,13 @@ public:
     /// Server side of the transport's own handshake (TLS); a no-op for plain TCP.
     virtual boost::asio::awaitable<boost::system::error_code> handshake() = 0;
     virtual boost::asio::awaitable<io_result> read_some(boost::asio::mutable_buffer buf) = 0;
+    /// True when there is nothing to read right now, so the caller may give its read buffer
+    /// back and park in wait_readable() (idle connections then hold no buffer). A transport
+    /// that cannot tell says false (TLS may hold decrypted bytes the socket does not show).
+    virtual bool idle() noexcept { return false; }
+    /// Resolves when bytes (or the end of the stream) can be read; needs no buffer. Only for
+    /// after idle() said true (the default, for transports whose idle() is false, returns at once).
+    virtual boost::asio::awaitable<boost::system::error_code> wait_readable() { co_return boost::system::error_code{}; }
     /// Writes all of `bufs` (gather write). The caller awaits it at once, so the span outlives it.
     virtual boost::asio::awaitable<io_result> write(std::span<const boost::asio::const_buffer> bufs) = 0;
     /// Graceful end: TLS close_notify where there is one, then a TCP send shutdown.

@@ -42,6 +42,9 @@ public:
 private:
     boost::asio::awaitable<void> run();
     boost::asio::awaitable<void> read_loop();
+    /// Decodes the next packet of inbuf_[start, used) and returns its (not yet started)
+    /// handler; nothing when more bytes are needed or the packet is malformed (then closes).
+    std::optional<boost::asio::awaitable<bool>> next_packet(std::size_t& start, std::size_t used);
     boost::asio::awaitable<void> write_loop();
     boost::asio::awaitable<void> watchdog();
     void finish();

@@ -1,0 +1,25 @@
+#pragma once
+/// The `runnel bench` subcommand: a load generator against any MQTT broker (fanin, fanout,
+/// pairs, connections). Registers its flags on the application and runs once parsed.
+#include "runnel/bench_tool/options.hpp"
+
+#include <string>
+
+namespace CLI { class App; }
+
+namespace runnel::bench_tool {
+
+struct bench_args {
+    std::string mode;
+    std::string duration = "10s";
+    std::string drain = "5s";
+    unsigned qos = 0;
+    unsigned mqtt_version = 4;
+    bench_options o;
+};
+
+void add_bench_command(CLI::App& app, bench_args& a);
+/// Exit code: 0 when the run completed, 1 when it could not connect or measure, 2 for bad flags.
+int run_bench(bench_args a);
+
+} // namespace runnel::bench_tool

@@ -1,0 +1,42 @@
+#include "runnel/bench_tool/options.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace runnel::bench_tool;
+using namespace std::chrono_literals;
+
+TEST(bench_options, durations_parse_with_units) {
+    EXPECT_EQ(parse_duration("10s"), 10'000ms);
+    EXPECT_EQ(parse_duration("250ms"), 250ms);
+    EXPECT_EQ(parse_duration("2m"), 120'000ms);
+    EXPECT_EQ(parse_duration("1.5s"), 1'500ms);
+    EXPECT_EQ(parse_duration("3"), 3'000ms);
+    EXPECT_FALSE(parse_duration(""));
+    EXPECT_FALSE(parse_duration("s"));
+    EXPECT_FALSE(parse_duration("10 parsecs"));
+    EXPECT_FALSE(parse_duration("1.2.3s"));
+}
+
+TEST(bench_options, vmrss_is_read_in_bytes) {
+    const char* status = "Name:\tmosquitto\nVmPeak:\t  20000 kB\nVmRSS:\t    6812 kB\nRssAnon:\t 1000 kB\n";
+    EXPECT_EQ(parse_vmrss(status), 6812 * 1024);
+    EXPECT_FALSE(parse_vmrss("Name:\tkthreadd\n"));
+}
+
+TEST(bench_options, modes_have_their_default_shapes) {
+    bench_options o;
+    o.mode = bench_mode::fanin;
+    EXPECT_EQ(topology_of(o).publishers, 8u);
+    EXPECT_EQ(topology_of(o).subscribers, 1u);
+    o.mode = bench_mode::fanout;
+    EXPECT_EQ(topology_of(o).publishers, 1u);
+    EXPECT_EQ(topology_of(o).subscribers, 100u);
+    o.mode = bench_mode::pairs;
+    o.pairs = 7;
+    EXPECT_EQ(topology_of(o).topics, 7u);
+    EXPECT_EQ(topology_of(o).publishers, 1u);
+    o.subscribers = 3;
+    EXPECT_EQ(topology_of(o).subscribers, 3u);
+    EXPECT_EQ(parse_mode("pairs"), bench_mode::pairs);
+    EXPECT_FALSE(parse_mode("fan-in"));
+}

@@ -1,0 +1,51 @@
+#include "runnel/bench_tool/report.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace runnel::bench_tool;
+
+TEST(bench_report, rates_use_their_own_spans) {
+    traffic_report r;
+    r.published = 1000;
+    r.delivered = 900;
+    r.publish_seconds = 2;
+    r.deliver_seconds = 3;
+    EXPECT_DOUBLE_EQ(r.published_per_s(), 500);
+    EXPECT_DOUBLE_EQ(r.delivered_per_s(), 300);
+    EXPECT_EQ(traffic_report{}.delivered_per_s(), 0);
+}
+
+TEST(bench_report, json_is_one_object_with_the_counts) {
+    traffic_report r;
+    r.mode = "fanin";
+    r.published = 10;
+    r.delivered = 9;
+    r.lost = 1;
+    r.publish_seconds = r.deliver_seconds = 1;
+    r.latency.record(1500);
+    auto j = format_json(r);
+    EXPECT_EQ(j.front(), '{');
+    EXPECT_EQ(j.back(), '}');
+    EXPECT_NE(j.find("\"mode\":\"fanin\""), std::string::npos);
+    EXPECT_NE(j.find("\"delivered\":9,\"delivered_per_s\":9.0"), std::string::npos);
+    EXPECT_NE(j.find("\"lost\":1,"), std::string::npos);
+    EXPECT_NE(j.find("\"max\":1.5"), std::string::npos);
+}
+
+TEST(bench_report, table_groups_digits) {
+    traffic_report r;
+    r.mode = "pairs";
+    r.published = 1234567;
+    EXPECT_NE(format_table(r).find("1,234,567"), std::string::npos);
+}
+
+TEST(bench_report, connections_report_memory_per_connection) {
+    connections_report r;
+    r.connected = 1000;
+    EXPECT_LT(r.bytes_per_connection(), 0); // unknown without --pid
+    r.rss_before = 1'000'000;
+    r.rss_after = 5'000'000;
+    EXPECT_DOUBLE_EQ(r.bytes_per_connection(), 4000);
+    EXPECT_NE(format_json(r).find("\"bytes_per_connection\":4000.0"), std::string::npos);
+    EXPECT_NE(format_table(r).find("4000 bytes"), std::string::npos);
+}
