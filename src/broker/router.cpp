@@ -13,12 +13,6 @@ namespace {
 /// How often a shared-group message may bounce off absent members before it is queued.
 constexpr unsigned max_shared_attempts = 8;
 
-/// Splits `$share/{group}/{filter}`; a plain filter has an empty group. The caller validated it.
-std::pair<std::string, std::string> split_shared(const std::string& full) {
-    if (auto s = core::parse_shared(full); s && s->has_value()) return {(*s)->group, (*s)->filter};
-    return {std::string(), full};
-}
-
 } // namespace
 
 std::size_t broker::shard_of(std::string_view topic) const noexcept {

@@ -88,7 +88,7 @@ private:
 
     // Routing (router.cpp)
     std::size_t shard_of(std::string_view topic) const noexcept;
-    worker_id worker_of(std::size_t shard) const noexcept { return static_cast<worker_id>(shard % workers_.size()); }
+    worker_id worker_of(std::size_t k) const noexcept { return static_cast<worker_id>(k % workers_.size()); }
     void run_on(worker_id w, std::function<void()> fn);
     void route(std::size_t k, core::message_ptr m, worker_id origin, std::function<void(std::size_t)> done);
     void deliver_batch(worker_id w, std::shared_ptr<batch> b);

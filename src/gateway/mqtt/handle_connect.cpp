@@ -1,5 +1,6 @@
 // CONNECT: validation, authentication, session open (with takeover), CONNACK; and the packet
 // dispatch that every other handler hangs off.
+#include "runnel/broker/client_id.hpp"
 #include "runnel/gateway/mqtt/connection.hpp"
 
 #include "runnel/obs/log.hpp"
@@ -8,21 +9,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <random>
 
 namespace runnel::gateway::mqtt {
 namespace asio = boost::asio;
 
 namespace {
-
-std::string assign_client_id() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string id = "auto-";
-    auto v = rng();
-    for (int i = 0; i < 16; ++i) id += digits[(v >> (i * 4)) & 0xF];
-    return id;
-}
 
 /// The password check for the blocking pool. A plain coroutine taking its arguments by value
 /// (rule 9), not a capturing lambda: with GCC 12 and Boost 1.81, co_spawn(..., use_awaitable) of
@@ -126,7 +117,7 @@ asio::awaitable<bool> connection::handle_connect(wire::connect p) {
 
     std::string assigned;
     if (p.client_id.empty()) {
-        assigned = assign_client_id();
+        assigned = broker::assign_client_id();
         p.client_id = assigned;
     }
     client_id_ = p.client_id;

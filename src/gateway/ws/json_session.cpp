@@ -1,4 +1,5 @@
 // JSON-protocol WebSocket connection: lifecycle, request dispatch, pushes.
+#include "runnel/broker/client_id.hpp"
 #include "runnel/gateway/ws/json_session.hpp"
 
 #include "runnel/codec/json/message_json.hpp"
@@ -10,22 +11,12 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <random>
 
 namespace runnel::gateway::ws {
 namespace asio = boost::asio;
 namespace json = runnel::codec::json;
 
 namespace {
-
-std::string assign_client_id() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string id = "auto-";
-    auto v = rng();
-    for (int i = 0; i < 16; ++i) id += digits[(v >> (i * 4)) & 0xF];
-    return id;
-}
 
 const char* op_name(const json::command& c) {
     static constexpr const char* names[] = {"connect", "subscribe", "unsubscribe", "publish", "ping",
@@ -138,7 +129,7 @@ asio::awaitable<void> json_session::handle(json::request r) {
             send(json::encode_error(id, 409, "already connected as " + client_id_));
         } else if (c->token) {
             send(json::encode_error(id, 501, "token authentication is not available in this server version"));
-        } else if (co_await ensure_session(c->client_id.value_or(assign_client_id()), id)) {
+        } else if (co_await ensure_session(c->client_id.value_or(broker::assign_client_id()), id)) {
             send(json::reply_ok(id).field("client_id", client_id_).field("version", 1u).str());
         }
         co_return;
@@ -151,7 +142,7 @@ asio::awaitable<void> json_session::handle(json::request r) {
         send(json::encode_error(id, 501, std::string(op_name(r.cmd)) + " is not available in this server version"));
         co_return;
     }
-    if (!co_await ensure_session(assign_client_id(), id)) co_return;
+    if (!co_await ensure_session(broker::assign_client_id(), id)) co_return;
     if (auto* s = std::get_if<json::subscribe_cmd>(&r.cmd)) on_subscribe(id, std::move(*s));
     else if (auto* u = std::get_if<json::unsubscribe_cmd>(&r.cmd)) on_unsubscribe(id, std::move(*u));
     else if (auto* p = std::get_if<json::publish_cmd>(&r.cmd)) on_publish(id, std::move(*p));
