@@ -15,6 +15,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <boost/container/devector.hpp>
+
 #include <deque>
 #include <map>
 #include <optional>
@@ -130,7 +132,8 @@ private:
     session_sink* sink_ = nullptr;
     std::uint16_t window_ = 0;
     std::vector<in_flight> inflight_; // send order; small (<= window)
-    std::deque<outgoing> queue_;
+    // devector: no allocation while empty (std::deque allocates ~576 B up front, per session).
+    boost::container::devector<outgoing> queue_;
     std::size_t queued_bytes_ = 0;
     std::vector<std::uint16_t> inbound_qos2_;
     std::uint16_t last_packet_id_ = 0;
