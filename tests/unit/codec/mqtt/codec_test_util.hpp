@@ -17,6 +17,15 @@
 namespace runnel::codec::mqtt {
 namespace test {
 
+/// Short names every codec test uses (`using namespace runnel::codec::mqtt::test::names;`).
+namespace names {
+inline constexpr auto v311 = version::v311;
+inline constexpr auto v5 = version::v5;
+inline constexpr int malformed = reason::malformed_packet;
+inline constexpr int protocol_error = reason::protocol_error;
+inline constexpr int unsupported = reason::unsupported_protocol_version;
+} // namespace names
+
 /// "32 08 00 01" -> bytes. Whitespace is ignored so adjacent literals can be annotated one
 /// field per line; a stray odd digit is a bug in the test and fails loudly.
 inline std::string unhex(std::string_view text) {

@@ -3,16 +3,9 @@
 #include "codec_test_util.hpp"
 
 using namespace runnel::codec::mqtt;
+using namespace runnel::codec::mqtt::test::names;
 using test::decode_error_of;
 using test::decode_packet;
-
-namespace {
-constexpr auto v311 = version::v311;
-constexpr auto v5 = version::v5;
-constexpr int malformed = reason::malformed_packet;
-constexpr int protocol_error = reason::protocol_error;
-constexpr int unsupported = reason::unsupported_protocol_version;
-} // namespace
 
 TEST(mqtt_decode_connect, unknown_protocol_name_is_malformed) {
     EXPECT_EQ(decode_error_of(v311, "10 0C 00 04 4D 51 54 58 04 02 00 00 00 00"), malformed);

@@ -2,15 +2,9 @@
 #include "codec_test_util.hpp"
 
 using namespace runnel::codec::mqtt;
+using namespace runnel::codec::mqtt::test::names;
 using test::decode_error_of;
 using test::decode_packet;
-
-namespace {
-constexpr auto v311 = version::v311;
-constexpr auto v5 = version::v5;
-constexpr int malformed = reason::malformed_packet;
-constexpr int protocol_error = reason::protocol_error;
-} // namespace
 
 TEST(mqtt_decode_control, ping_has_no_body) {
     EXPECT_EQ(decode_error_of(v5, "C0 01 00"), malformed);

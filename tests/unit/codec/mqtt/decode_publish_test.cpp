@@ -2,14 +2,9 @@
 #include "codec_test_util.hpp"
 
 using namespace runnel::codec::mqtt;
+using namespace runnel::codec::mqtt::test::names;
 using test::decode_error_of;
 using test::decode_packet;
-
-namespace {
-constexpr auto v311 = version::v311;
-constexpr auto v5 = version::v5;
-constexpr int malformed = reason::malformed_packet;
-} // namespace
 
 TEST(mqtt_decode_publish, qos_above_0_needs_a_nonzero_packet_id) {
     EXPECT_EQ(decode_error_of(v311, "32 05 00 01 74 00 00"), malformed);

@@ -6,14 +6,12 @@
 #include <random>
 
 using namespace runnel::codec::mqtt;
+using namespace runnel::codec::mqtt::test::names;
 using test::decode_error_of;
 using test::unhex;
 
 namespace {
 
-constexpr auto v311 = version::v311;
-constexpr auto v5 = version::v5;
-constexpr int malformed = reason::malformed_packet;
 
 bool is_need_more(const decode_step& s) { return std::holds_alternative<need_more>(s); }
 

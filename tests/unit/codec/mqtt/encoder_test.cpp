@@ -4,11 +4,10 @@
 #include "sample_packets.hpp"
 
 using namespace runnel::codec::mqtt;
+using namespace runnel::codec::mqtt::test::names;
 using test::hex;
 
 namespace {
-constexpr auto v311 = version::v311;
-constexpr auto v5 = version::v5;
 
 properties reason_props() {
     properties p;

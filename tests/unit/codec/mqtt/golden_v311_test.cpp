@@ -3,11 +3,8 @@
 #include "codec_test_util.hpp"
 
 using namespace runnel::codec::mqtt;
+using namespace runnel::codec::mqtt::test::names;
 using test::expect_golden;
-
-namespace {
-constexpr auto v311 = version::v311;
-}
 
 TEST(mqtt_golden_v311, connect_with_will_user_and_password) {
     connect c{.ver = v311, .clean_start = true, .keep_alive = 60, .client_id = "c1",
