@@ -331,3 +331,15 @@ class MosquittoSub:
                 self.proc.wait(timeout=WAIT)
         self.reader.join(timeout=WAIT)
         self.proc.stdout.close()
+
+
+class VersionedCases:
+    """Mixin for test cases that run once per MQTT version (`version` set by the subclass):
+    `self.client(server)` is a connected paho client of that version, closed at test end."""
+    version = None
+
+    def client(self, server, **kw):
+        c = PahoClient(server.mqtt_port, version=self.version, **kw)
+        self.track(c)
+        c.connect()
+        return c

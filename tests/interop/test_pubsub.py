@@ -6,21 +6,13 @@ messages with QoS 1 and waits for each PUBACK (the broker acknowledges after rou
 marker on a matching topic. Anything routed to the subscriber before the marker arrives before it.
 """
 
-from clients import mosquitto_pub, MosquittoSub, PahoClient, V311, V5
+from clients import mosquitto_pub, MosquittoSub, PahoClient, V311, V5, VersionedCases
 from runnel_fixture import main, RunnelTestCase
 
 MARKER = "zz/marker"
 
 
-class PubSubCases:
-    version = None
-
-    def client(self, server, **kw):
-        c = PahoClient(server.mqtt_port, version=self.version, **kw)
-        self.track(c)
-        c.connect()
-        return c
-
+class PubSubCases(VersionedCases):
     def test_wildcards(self):
         s = self.start_server()
         sub = self.client(s)

@@ -5,21 +5,13 @@ raw client for a resent QoS 2 PUBLISH (which must not be published twice).
 import subprocess
 
 import mqtt_raw as raw
-from clients import mosq_common, MosquittoSub, PahoClient, V311, V5
+from clients import mosq_common, MosquittoSub, PahoClient, V311, V5, VersionedCases
 from runnel_fixture import main, RunnelTestCase
 
 COUNT = 200
 
 
-class QosCases:
-    version = None
-
-    def client(self, server, **kw):
-        c = PahoClient(server.mqtt_port, version=self.version, **kw)
-        self.track(c)
-        c.connect()
-        return c
-
+class QosCases(VersionedCases):
     def stream(self, pub_qos, sub_qos):
         s = self.start_server()
         sub = self.client(s)

@@ -8,21 +8,13 @@ first subscription arrives before the marker.
 """
 import itertools
 
-from clients import mosquitto_pub, MosquittoSub, PahoClient, V311, V5
+from clients import mosquitto_pub, MosquittoSub, V311, V5, VersionedCases
 from runnel_fixture import main, RunnelTestCase
 
 BARRIER = "zz/barrier"
 
 
-class RetainedCases:
-    version = None
-
-    def client(self, server, **kw):
-        c = PahoClient(server.mqtt_port, version=self.version, **kw)
-        self.track(c)
-        c.connect()
-        return c
-
+class RetainedCases(VersionedCases):
     def setUp(self):
         self.server = self.start_server()
         self.pub = self.client(self.server)

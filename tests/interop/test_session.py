@@ -4,23 +4,15 @@ session expiry), mosquitto_sub -c -i ID, and a raw client to see in-flight messa
 from paho.mqtt.packettypes import PacketTypes
 
 import mqtt_raw as raw
-from clients import mosquitto_pub, MosquittoSub, PahoClient, props, V311, V5
+from clients import mosquitto_pub, MosquittoSub, PahoClient, props, V311, V5, VersionedCases
 from runnel_fixture import main, RunnelTestCase
 
 
-class SessionCases:
-    version = None
-
+class SessionCases(VersionedCases):
     def persistent(self, server, cid, clean=False):
         c = PahoClient(server.mqtt_port, client_id=cid, version=self.version, clean=clean,
                        session_expiry=None if clean else 300)
         self.track(c)
-        return c
-
-    def client(self, server, **kw):
-        c = PahoClient(server.mqtt_port, version=self.version, **kw)
-        self.track(c)
-        c.connect()
         return c
 
     def connections(self, s):

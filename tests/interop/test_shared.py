@@ -4,21 +4,13 @@ has them redelivered to another member. paho 3.1.1/5, mosquitto_sub, and a raw c
 member that never acknowledges.
 """
 import mqtt_raw as raw
-from clients import mosquitto_pub, MosquittoSub, PahoClient, V311, V5
+from clients import mosquitto_pub, MosquittoSub, V311, V5, VersionedCases
 from runnel_fixture import main, RunnelTestCase
 
 N = 20
 
 
-class SharedCases:
-    version = None
-
-    def client(self, server, **kw):
-        c = PahoClient(server.mqtt_port, version=self.version, **kw)
-        self.track(c)
-        c.connect()
-        return c
-
+class SharedCases(VersionedCases):
     def test_two_members_share_round_robin(self):
         s = self.start_server()
         m1, m2 = self.client(s), self.client(s)

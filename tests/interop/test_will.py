@@ -11,19 +11,11 @@ import time
 
 from paho.mqtt.packettypes import PacketTypes
 
-from clients import MosquittoSub, PahoClient, props, V311, V5
+from clients import MosquittoSub, PahoClient, props, V311, V5, VersionedCases
 from runnel_fixture import main, RunnelTestCase
 
 
-class WillCases:
-    version = None
-
-    def client(self, server, **kw):
-        c = PahoClient(server.mqtt_port, version=self.version, **kw)
-        self.track(c)
-        c.connect()
-        return c
-
+class WillCases(VersionedCases):
     def watcher(self, server, topic):
         w = self.client(server)
         w.subscribe(topic, qos=1)
