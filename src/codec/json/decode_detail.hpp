@@ -2,6 +2,7 @@
 /// Internals of decode_request: the parsed frame plus field readers that record the first
 /// failure. Each reader returns false after recording it, so per-op decoders read as a list
 /// of fields. Boost.JSON is visible here only, never in include/.
+#include "runnel/codec/json/raw_values.hpp"
 #include "runnel/codec/json/request.hpp"
 
 #include <boost/json/object.hpp>
@@ -65,9 +66,5 @@ bool decode_history(frame_fields& f, command& out);
 bool decode_presence(frame_fields& f, command& out);
 bool decode_state(frame_fields& f, command& out);
 bool decode_refresh(frame_fields& f, command& out);
-
-/// The value texts of the members of the object `text`, in order. `text` must be a JSON
-/// object Boost.JSON accepted; anything else gives nullopt.
-std::optional<std::vector<std::string_view>> member_values(std::string_view text);
 
 } // namespace runnel::codec::json::detail

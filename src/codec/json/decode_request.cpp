@@ -58,7 +58,7 @@ std::variant<request, request_error> decode_object(std::string_view frame,
                    std::to_string(lim.max_id_bytes) + " bytes");
     // Boost keeps the last of duplicate keys; "data" is read from the frame text, so which
     // member a key means must not be ambiguous.
-    auto raw = detail::member_values(frame);
+    auto raw = member_values(frame);
     if (!raw || raw->size() != obj.size()) return bad("duplicate keys in the request", id);
     const value* op_v = obj.if_contains("op");
     const auto* op = op_v ? op_v->if_string() : nullptr;

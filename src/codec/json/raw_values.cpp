@@ -1,9 +1,10 @@
-// Finds the text of each member value of a top-level JSON object. Boost.JSON has already
-// validated the frame, so this only needs to track strings and bracket depth; it still checks
-// every bound, because it must never read past the frame whatever it is given.
-#include "decode_detail.hpp"
+// Finds the text of each member value of a JSON object, or of each element of an array.
+// Boost.JSON has already validated the text, so this only needs to track strings and bracket
+// depth; it still checks every bound, because it must never read past the text whatever it is
+// given.
+#include "runnel/codec/json/raw_values.hpp"
 
-namespace runnel::codec::json::detail {
+namespace runnel::codec::json {
 
 namespace {
 
@@ -55,6 +56,15 @@ public:
         }
         return false;
     }
+    // Skips whitespace, the value and whitespace after it; appends the value's text.
+    bool take_value(std::vector<std::string_view>& out) {
+        skip_ws();
+        const std::size_t start = i_;
+        if (at_end() || !skip_value() || i_ == start) return false;
+        out.push_back(s_.substr(start, i_ - start));
+        skip_ws();
+        return true;
+    }
 
 private:
     static bool is_delimiter(char c) noexcept {
@@ -79,14 +89,24 @@ std::optional<std::vector<std::string_view>> member_values(std::string_view text
         if (!sc.skip_string()) return std::nullopt;
         sc.skip_ws();
         if (!sc.eat(':')) return std::nullopt;
-        sc.skip_ws();
-        const std::size_t start = sc.pos();
-        if (sc.at_end() || !sc.skip_value() || sc.pos() == start) return std::nullopt;
-        values.push_back(text.substr(start, sc.pos() - start));
-        sc.skip_ws();
+        if (!sc.take_value(values)) return std::nullopt;
         if (sc.eat('}')) return values;
         if (!sc.eat(',')) return std::nullopt;
     }
 }
 
-} // namespace runnel::codec::json::detail
+std::optional<std::vector<std::string_view>> element_values(std::string_view text) {
+    scanner sc(text);
+    std::vector<std::string_view> values;
+    sc.skip_ws();
+    if (!sc.eat('[')) return std::nullopt;
+    sc.skip_ws();
+    if (sc.eat(']')) return values;
+    while (true) {
+        if (!sc.take_value(values)) return std::nullopt;
+        if (sc.eat(']')) return values;
+        if (!sc.eat(',')) return std::nullopt;
+    }
+}
+
+} // namespace runnel::codec::json
