@@ -1,9 +1,13 @@
 #include "runnel/net/tcp_transport.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
+#include <optional>
 
 namespace runnel::net {
 namespace asio = boost::asio;
@@ -82,13 +86,25 @@ public:
     const char* kind() const noexcept override { return "tcp"; }
 };
 
+/// Server side (no `client_host`) or client side: the client handshake sends SNI and checks
+/// the server's name.
 class tls_transport final : public stream_transport<asio::ssl::stream<tcp::socket>> {
 public:
-    tls_transport(tcp::socket s, asio::ssl::context& ctx) : stream_transport(describe(s), std::move(s), ctx) {
+    tls_transport(tcp::socket s, asio::ssl::context& ctx, std::optional<std::string> client_host = std::nullopt)
+        : stream_transport(describe(s), std::move(s), ctx), client_host_(std::move(client_host)) {
         lowest().set_option(tcp::no_delay(true));
     }
     asio::awaitable<boost::system::error_code> handshake() override {
-        auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
+        auto role = asio::ssl::stream_base::server;
+        if (client_host_) {
+            role = asio::ssl::stream_base::client;
+            boost::system::error_code not_ip;
+            asio::ip::make_address(*client_host_, not_ip);
+            if (not_ip) SSL_set_tlsext_host_name(stream_.native_handle(), client_host_->c_str());
+            if (SSL_get_verify_mode(stream_.native_handle()) & SSL_VERIFY_PEER)
+                stream_.set_verify_callback(asio::ssl::host_name_verification(*client_host_));
+        }
+        auto [ec] = co_await stream_.async_handshake(role, use_tuple);
         co_return ec;
     }
     asio::awaitable<void> shutdown() override {
@@ -96,6 +112,9 @@ public:
         co_await stream_.async_shutdown(use_tuple);
     }
     const char* kind() const noexcept override { return "tls"; }
+
+private:
+    std::optional<std::string> client_host_;
 };
 
 } // namespace
@@ -106,6 +125,10 @@ transport_ptr make_tcp_transport(tcp::socket socket) {
 
 transport_ptr make_tls_transport(tcp::socket socket, asio::ssl::context& ctx) {
     return std::make_unique<tls_transport>(std::move(socket), ctx);
+}
+
+transport_ptr make_tls_client_transport(tcp::socket socket, asio::ssl::context& ctx, std::string host) {
+    return std::make_unique<tls_transport>(std::move(socket), ctx, std::move(host));
 }
 
 } // namespace runnel::net

@@ -28,4 +28,25 @@ std::unique_ptr<ssl::context> make_server_tls(const tls_files& f) {
     return ctx;
 }
 
+std::unique_ptr<ssl::context> make_client_tls(const tls_client_files& f) {
+    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+    boost::system::error_code ec;
+    if (!f.cert.empty()) {
+        ctx->use_certificate_chain_file(f.cert, ec);
+        if (ec) throw std::runtime_error("cannot load certificate '" + f.cert + "': " + ec.message());
+        ctx->use_private_key_file(f.key, ssl::context::pem, ec);
+        if (ec) throw std::runtime_error("cannot load key '" + f.key + "': " + ec.message());
+    }
+    if (!f.verify) {
+        ctx->set_verify_mode(ssl::verify_none);
+        return ctx;
+    }
+    if (f.ca.empty()) ctx->set_default_verify_paths(ec);
+    else ctx->load_verify_file(f.ca, ec);
+    if (ec) throw std::runtime_error("cannot load CA '" + (f.ca.empty() ? "system store" : f.ca) + "': " + ec.message());
+    ctx->set_verify_mode(ssl::verify_peer);
+    return ctx;
+}
+
 } // namespace runnel::net

@@ -5,9 +5,16 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <string>
+
 namespace runnel::net {
 
 transport_ptr make_tcp_transport(boost::asio::ip::tcp::socket socket);
 transport_ptr make_tls_transport(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& ctx);
+/// The client side of TLS (a connected socket): handshake() is the client handshake. It sends
+/// `host` as SNI (not when it is an IP address, RFC 6066) and, when `ctx` verifies peers,
+/// requires the certificate to name `host`. `ctx` must outlive the transport.
+transport_ptr make_tls_client_transport(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& ctx,
+                                        std::string host);
 
 } // namespace runnel::net

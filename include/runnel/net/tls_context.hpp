@@ -1,5 +1,6 @@
 #pragma once
-/// Server TLS contexts built from files named in the config (TLS 1.2+ only).
+/// TLS contexts (TLS 1.2+ only): the server's, built from files named in the config, and the
+/// client's (runnel pub/sub, runnel bench).
 #include "runnel/core/error.hpp"
 
 #include <boost/asio/ssl/context.hpp>
@@ -20,5 +21,16 @@ struct tls_files {
 /// Throws std::runtime_error naming the file when a certificate or key cannot be loaded;
 /// called at startup only.
 std::unique_ptr<boost::asio::ssl::context> make_server_tls(const tls_files& files);
+
+struct tls_client_files {
+    std::string ca;   // CA bundle (PEM) the server must chain to; empty = the system store
+    std::string cert; // optional client certificate chain (PEM), with `key`
+    std::string key;
+    bool verify = true; // false accepts any server certificate
+};
+
+/// Throws std::runtime_error naming the file when one cannot be loaded. Host names are checked
+/// per connection (make_tls_client_transport).
+std::unique_ptr<boost::asio::ssl::context> make_client_tls(const tls_client_files& files);
 
 } // namespace runnel::net
