@@ -2,7 +2,7 @@
 find_package(Threads REQUIRED)
 # Boost through its own CMake package (Debian's libboost1.81-dev ships BoostConfig.cmake); the
 # version must be spelled 1.81.0 for EXACT to match.
-find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json)  # json: codec/json
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json url)  # json: codec/json; url: client_cli
 find_package(OpenSSL 3 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)

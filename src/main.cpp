@@ -1,5 +1,6 @@
 // runnel: one binary for the server and its tools.
 #include "runnel/bench_tool/bench_command.hpp"
+#include "runnel/client_cli/commands.hpp"
 #include "runnel/server/serve.hpp"
 #include "runnel/server/version.hpp"
 
@@ -14,6 +15,10 @@ int main(int argc, char** argv) {
     runnel::server::add_serve_command(app, serve);
     runnel::bench_tool::bench_args bench;
     runnel::bench_tool::add_bench_command(app, bench);
+    runnel::client_cli::pub_args pub;
+    runnel::client_cli::add_pub_command(app, pub);
+    runnel::client_cli::sub_args sub;
+    runnel::client_cli::add_sub_command(app, sub);
     app.add_subcommand("version", "Print the version")->callback([] { std::cout << "runnel " << runnel::server::version() << "\n"; });
     try {
         app.parse(argc, argv);
@@ -22,5 +27,7 @@ int main(int argc, char** argv) {
     }
     if (app.got_subcommand("serve")) return runnel::server::run_serve(serve);
     if (app.got_subcommand("bench")) return runnel::bench_tool::run_bench(bench);
+    if (app.got_subcommand("pub")) return runnel::client_cli::run_pub(pub);
+    if (app.got_subcommand("sub")) return runnel::client_cli::run_sub(sub);
     return 0;
 }

@@ -1,0 +1,29 @@
+#pragma once
+/// The members of the JSON-protocol requests `runnel pub`/`runnel sub` send (without the
+/// `"id"`, which the connection adds). Pure functions, unit-tested without sockets.
+/// Affinity: pure functions; safe on any thread.
+#include "runnel/client_cli/options.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace runnel::client_cli {
+
+/// `"op":"connect"` with `"client_id"` and `"token"` when given.
+std::string connect_members(std::string_view client_id, const std::optional<std::string>& token);
+
+/// `"op":"subscribe","channel":F`.
+std::string subscribe_members(std::string_view filter);
+
+/// `"op":"publish"`: the payload goes as `"data"` when it is a JSON text with no whitespace
+/// around it (the server keeps the value's text exactly, so the bytes arrive unchanged; it then
+/// also marks the message `application/json` unless a content type is given), otherwise as
+/// `"data_b64"`. `"headers"` carries --content-type and -H (a repeated name becomes an array);
+/// `"qos"` and `"retain"` appear when set.
+std::string publish_members(const pub_options& o, std::string_view payload);
+
+/// True when `payload` can travel as `"data"` byte for byte.
+bool sends_as_data(std::string_view payload);
+
+} // namespace runnel::client_cli

@@ -1,0 +1,111 @@
+// `runnel pub` / `runnel sub`: flags (mosquitto_pub/sub spellings where they exist) and their
+// conversion into options.
+#include "runnel/client_cli/commands.hpp"
+
+#include "runnel/config/load.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace runnel::client_cli {
+
+namespace {
+
+void add_connection_flags(CLI::App& c, connection_options& o, common_args& a) {
+    c.add_option("--via", a.via, "mqtt, ws (JSON protocol over WebSocket), http (REST/long-poll) or sse; "
+                                 "default: from the --url scheme, else mqtt")
+        ->check(CLI::IsMember({"mqtt", "ws", "http", "sse"}));
+    c.add_option("--url", o.url, "server URL: mqtt[s]://, ws[s]://, http[s]:// (defaults: mqtt://127.0.0.1:1883, "
+                                 "ws://127.0.0.1:8080/ws, http://127.0.0.1:8080)");
+    c.add_option("-i,--client-id", o.client_id, "client id (MQTT default: runnel-pub-/runnel-sub- and 8 hex digits)");
+    c.add_option_function<std::string>("-u,--username", [&o](const std::string& v) { o.username = v; }, "MQTT user name");
+    c.add_option_function<std::string>("-P,--password", [&o](const std::string& v) { o.password = v; }, "MQTT password");
+    c.add_option_function<std::string>("--token", [&o](const std::string& v) { o.token = v; },
+                                       "access token: MQTT password, Authorization: Bearer (http/sse), connect token (ws)");
+    c.add_option("--cafile", o.cafile, "CA certificate (PEM) to verify the server (default: the system store)");
+    c.add_option("--cert", o.cert, "client certificate (PEM), with --key");
+    c.add_option("--key", o.key, "client private key (PEM)");
+    c.add_flag("--insecure", o.insecure, "do not verify the server's certificate");
+    c.add_option("-V,--mqtt-version", a.mqtt_version, "MQTT version: 5 (default) or 3 (3.1.1)");
+    c.add_option("-k,--keepalive", o.keep_alive, "MQTT keep alive in seconds (0 = off)")->capture_default_str();
+}
+
+std::chrono::milliseconds duration_flag(const std::string& flag, const std::string& text) {
+    auto d = config::parse_duration(text);
+    if (!d) throw usage_error(flag + ": '" + text + "' is not a duration (e.g. 10s, 500ms, 2m)");
+    return *d;
+}
+
+void apply_common(const common_args& a, connection_options& o) {
+    if (!a.via.empty()) o.via = parse_via(a.via);
+    const auto& v = a.mqtt_version;
+    if (v == "5" || v == "mqttv5") o.mqtt_version = 5;
+    else if (v == "3" || v == "4" || v == "311" || v == "3.1.1" || v == "mqttv311") o.mqtt_version = 3;
+    else throw usage_error("-V/--mqtt-version: 5 or 3 (3.1.1), got '" + v + "'");
+}
+
+} // namespace
+
+void add_pub_command(CLI::App& app, pub_args& a) {
+    auto* c = app.add_subcommand("pub", "Publish a message (MQTT, WebSocket or HTTP)");
+    auto& o = a.o;
+    c->add_option("channel", o.channel, "channel to publish to (no wildcards)")->required();
+    c->add_option_function<std::string>("message", [&o](const std::string& v) { o.message = v; },
+                                        "the message; without it (and -f/-l) all of stdin is one message");
+    c->add_option("-f,--file", o.file, "send this file's bytes as the message");
+    c->add_flag("-l,--lines", o.lines, "send each line of stdin as one message (empty lines are skipped)");
+    c->add_option("-n,--count", o.count, "publish each message this many times")->capture_default_str();
+    c->add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (MQTT, ws)")->check(CLI::Range(0, 2))->capture_default_str();
+    c->add_flag("-r,--retain", o.retain, "retain the message (MQTT, ws)");
+    c->add_option_function<std::string>("--content-type", [&o](const std::string& v) { o.content_type = v; },
+                                        "content type (MQTT 5 property, ws header, HTTP Content-Type; "
+                                        "http default application/octet-stream)");
+    c->add_option("-H,--header", a.headers, "NAME=VALUE header (MQTT 5 user property, ws header); repeatable")
+        ->allow_extra_args(false);
+    c->add_option("--timeout", a.c.timeout, "how long to wait to connect and for each acknowledgement")->capture_default_str();
+    c->add_flag("-v,--verbose", o.verbose, "print the server's reply (or acknowledgement) to each publish");
+    add_connection_flags(*c, o.conn, a.c);
+}
+
+void add_sub_command(CLI::App& app, sub_args& a) {
+    auto* c = app.add_subcommand("sub", "Subscribe and print messages, one per line (MQTT, WebSocket, HTTP long-poll, SSE)");
+    auto& o = a.o;
+    c->add_option("filter", o.filters, "channel filters (+ one level, # the rest)")->required();
+    c->add_option("-q,--qos", o.qos, "MQTT subscription QoS 0, 1 or 2")->check(CLI::Range(0, 2))->capture_default_str();
+    c->add_option("-n,--count", o.count, "exit after this many messages (0 = never)")->capture_default_str();
+    c->add_option("-W,--timeout", a.duration, "exit (with status 0) after this long, e.g. 30s");
+    c->add_option("-F,--format", a.format, "json (one object per line) or raw (payload and a newline)")
+        ->check(CLI::IsMember({"json", "raw"}))
+        ->capture_default_str();
+    c->add_option_function<std::string>("--since", [&o](const std::string& v) { o.since = v; },
+                                        "start cursor (a tt from an earlier message or reply; http and sse)");
+    c->add_option("-c,--clean", a.clean, "MQTT clean start: true, or false to keep the session (needs -i)")
+        ->check(CLI::IsMember({"true", "false"}))
+        ->capture_default_str();
+    c->add_option("--session-expiry", a.session_expiry, "MQTT 5 session expiry, e.g. 1h, or never");
+    c->add_option("--connect-timeout", a.c.timeout, "how long to wait to connect and subscribe")->capture_default_str();
+    c->add_flag("-v,--verbose", o.verbose, "note on stderr when subscribed");
+    add_connection_flags(*c, o.conn, a.c);
+}
+
+void finish_args(pub_args& a) {
+    apply_common(a.c, a.o.conn);
+    a.o.conn.timeout = duration_flag("--timeout", a.c.timeout);
+    for (const auto& h : a.headers) a.o.headers.push_back(parse_header(h));
+}
+
+void finish_args(sub_args& a) {
+    apply_common(a.c, a.o.conn);
+    a.o.conn.timeout = duration_flag("--connect-timeout", a.c.timeout);
+    if (!a.duration.empty()) a.o.duration = duration_flag("-W/--timeout", a.duration);
+    a.o.format = a.format == "raw" ? output_format::raw : output_format::json;
+    a.o.clean = a.clean != "false";
+    if (a.session_expiry == "never") {
+        a.o.session_expiry = 0xFFFFFFFFu;
+    } else if (!a.session_expiry.empty()) {
+        auto s = std::chrono::duration_cast<std::chrono::seconds>(duration_flag("--session-expiry", a.session_expiry));
+        if (s.count() >= 0xFFFFFFFFLL) throw usage_error("--session-expiry: at most 4294967294s, or never");
+        a.o.session_expiry = static_cast<std::uint32_t>(s.count());
+    }
+}
+
+} // namespace runnel::client_cli

@@ -1,0 +1,65 @@
+// --via ws: the JSON protocol's publisher and subscribe loop over ws_link.
+#include "connect.hpp"
+#include "runnel/client_cli/requests.hpp"
+#include "transports.hpp"
+#include "ws_link.hpp"
+
+namespace runnel::client_cli {
+namespace asio = boost::asio;
+
+namespace {
+
+std::string describe_error(const reply& r) { return std::to_string(r.code) + " " + r.message; }
+
+// Upgrade, then `connect` (client id and token when given): a refused connect throws.
+asio::awaitable<std::unique_ptr<ws_link>> open_ws(const connection_options& c, endpoint e, asio::ssl::context* tls) {
+    auto link = std::make_unique<ws_link>(co_await open_transport(e, tls, c.timeout), c.timeout);
+    co_await link->handshake(e);
+    auto r = co_await link->request(connect_members(c.client_id, c.token), "the connect reply");
+    if (!r.ok) throw refusal("connect refused: " + describe_error(r));
+    co_return link;
+}
+
+class ws_publisher final : public publisher {
+public:
+    ws_publisher(const pub_options& o, const endpoint& e, asio::ssl::context* tls) : o_(o), e_(e), tls_(tls) {}
+
+    asio::awaitable<void> open() override { link_ = co_await open_ws(o_.conn, e_, tls_); }
+
+    asio::awaitable<std::string> publish(std::string payload) override {
+        auto r = co_await link_->request(publish_members(o_, payload), "the publish reply");
+        if (!r.ok) throw refusal("publish refused: " + describe_error(r));
+        co_return r.text;
+    }
+
+    asio::awaitable<void> close() override { co_await link_->close(); }
+
+private:
+    pub_options o_;
+    endpoint e_;
+    asio::ssl::context* tls_;
+    std::unique_ptr<ws_link> link_;
+};
+
+} // namespace
+
+std::unique_ptr<publisher> make_ws_publisher(const pub_options& o, const endpoint& e, asio::ssl::context* tls) {
+    return std::make_unique<ws_publisher>(o, e, tls);
+}
+
+asio::awaitable<void> subscribe_ws(sub_options o, endpoint e, asio::ssl::context* tls, printer& out) {
+    auto link = co_await open_ws(o.conn, e, tls);
+    for (const auto& f : o.filters) {
+        auto r = co_await link->request(subscribe_members(f), "the subscribe reply");
+        if (!r.ok) throw refusal("subscription to " + f + " refused: " + describe_error(r));
+    }
+    if (o.verbose) note("subscribed to " + join_filters(o));
+    while (!out.done()) {
+        auto f = co_await link->next_frame();
+        if (auto* m = std::get_if<received>(&f)) out.print(*m);
+        else if (auto* r = std::get_if<reply>(&f); r && !r->ok) throw refusal("the server says: " + describe_error(*r));
+    }
+    co_await link->close();
+}
+
+} // namespace runnel::client_cli
