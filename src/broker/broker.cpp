@@ -151,7 +151,7 @@ void broker::fire_will(worker_id /*w*/, session& s) {
     auto msg = std::move(s.will()->msg);
     s.will().reset();
     RUNNEL_LOG_DEBUG(obs::broker_log(), "cid={} publishing will topic={}", s.client_id(), msg->topic);
-    publish(std::move(msg));
+    publish(core::message(*msg));
 }
 
 void broker::end_session(worker_id w, session_id id) {

@@ -224,5 +224,38 @@ class HttpListener(RunnelTestCase):
         self.assertTrue(s.healthz())
 
 
+    def test_a_silent_json_client_is_pinged_then_cut(self):
+        """A half-open JSON WebSocket client (it never answers the server's pings) is closed after
+        http.idle_timeout; an answering one (python3-websockets pongs) stays."""
+        s = self.start_server("--set", "http.idle_timeout=2s")
+        with socket.create_connection((HOST, s.http_port), timeout=10) as c:
+            c.sendall(b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                      b"Sec-WebSocket-Protocol: runnel.json\r\n\r\n")
+            start = time.monotonic()
+            data = b""
+            while True:  # read (and ignore pings) until the server closes
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+                self.assertLess(time.monotonic() - start, 8, "the silent client was not cut")
+            self.assertIn(b" 101 ", data.split(b"\r\n", 1)[0])
+            self.assertGreater(time.monotonic() - start, 1.5)
+
+        async def answering():
+            async with websockets.connect(ws_url(s), subprotocols=["runnel.json"]) as ws:
+                await asyncio.sleep(0)  # pings are answered by the library while we wait below
+                deadline = time.monotonic() + 4
+                while time.monotonic() < deadline:
+                    try:
+                        await asyncio.wait_for(ws.recv(), deadline - time.monotonic())
+                    except asyncio.TimeoutError:
+                        break
+                await ws.send(json.dumps({"id": 1, "op": "ping"}))
+                self.assertEqual(await recv_json(ws), {"id": 1, "ok": True})
+        run(answering())
+
+
 if __name__ == "__main__":
     main()
