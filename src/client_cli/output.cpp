@@ -14,11 +14,13 @@ received from_mqtt(const codec::mqtt::publish& p) {
     m.correlation_data = p.props.correlation_data;
     for (const auto& [name, value] : p.props.user_properties) m.user_properties.push_back({name, value});
     received r;
-    codec::json::append_message_json(r.json, m, nullptr, false);
-    r.json.pop_back(); // the closing brace: MQTT adds its delivery fields
+    // A delivery's retain flag marks a retained message sent on subscribe: the JSON protocol's
+    // "retained".
+    codec::json::append_message_json(r.json, m, false, p.retain);
+    r.json.pop_back(); // the closing brace: MQTT adds its QoS
     r.json += ",\"qos\":";
     r.json += std::to_string(p.qos);
-    r.json += p.retain ? ",\"retain\":true}" : ",\"retain\":false}";
+    r.json += '}';
     r.payload = std::move(m.payload);
     return r;
 }

@@ -9,6 +9,9 @@ namespace asio = boost::asio;
 
 namespace {
 
+/// A publisher idle longer than this checks its connection before publishing.
+constexpr std::chrono::seconds idle_check{15};
+
 std::string describe_error(const reply& r) { return std::to_string(r.code) + " " + r.message; }
 
 // Upgrade, then `connect` (client id and token when given): a refused connect throws.
@@ -24,10 +27,25 @@ class ws_publisher final : public publisher {
 public:
     ws_publisher(const pub_options& o, const endpoint& e, asio::ssl::context* tls) : o_(o), e_(e), tls_(tls) {}
 
-    asio::awaitable<void> open() override { link_ = co_await open_ws(o_.conn, e_, tls_); }
+    asio::awaitable<void> open() override {
+        link_ = co_await open_ws(o_.conn, e_, tls_);
+        used_ = std::chrono::steady_clock::now();
+    }
 
     asio::awaitable<std::string> publish(std::string payload) override {
+        // Between publishes nothing reads (-l may wait long on stdin), so the server's pings
+        // go unanswered and it may have cut the connection: check it first, reopen if gone.
+        if (std::chrono::steady_clock::now() - used_ > idle_check) {
+            bool gone = false;
+            try {
+                co_await link_->request("\"op\":\"ping\"", "the ping reply");
+            } catch (const failure&) {
+                gone = true;
+            }
+            if (gone) link_ = co_await open_ws(o_.conn, e_, tls_);
+        }
         auto r = co_await link_->request(publish_members(o_, payload), "the publish reply");
+        used_ = std::chrono::steady_clock::now();
         if (!r.ok) throw refusal("publish refused: " + describe_error(r));
         co_return r.text;
     }
@@ -39,6 +57,7 @@ private:
     endpoint e_;
     asio::ssl::context* tls_;
     std::unique_ptr<ws_link> link_;
+    std::chrono::steady_clock::time_point used_;
 };
 
 } // namespace

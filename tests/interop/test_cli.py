@@ -46,7 +46,8 @@ class CliPubSub(RunnelTestCase):
                 self.assertEqual(base64.b64decode(lines[2]["data_b64"]), BINARY)
                 self.assertNotIn("op", lines[0])
                 if via == "mqtt":
-                    self.assertEqual((lines[1]["qos"], lines[1]["retain"]), (0, False))
+                    self.assertEqual(lines[1]["qos"], 0)
+                    self.assertNotIn("retained", lines[1])
                 if via in ("http", "sse"):  # long-poll and SSE carry the cursor on every message
                     for m in lines:
                         self.assertTrue({"offset", "epoch", "tt"} <= m.keys(), m)
@@ -103,6 +104,16 @@ class CliPubSub(RunnelTestCase):
         r = pub_ok(self, "--url", url(s, "mqtt"), "-q", "1", "-v", "cli/nobody", "x")
         self.assertIn(b"PUBACK 0x10 no matching subscribers", r.stdout)
         self.assertEqual(pub_ok(self, "--url", url(s, "mqtt"), "cli/quiet", "x").stdout, b"")
+
+    def test_retained_messages_are_marked(self):
+        s = self.start_server()
+        pub_ok(self, "--url", url(s, "mqtt"), "-q", "1", "-r", "cli/kept", "21.5")
+        for via in ("mqtt", "ws"):
+            with self.subTest(via=via):
+                sub = self.sub(s, via, "-n", "1", "cli/kept")
+                self.assertEqual(sub.wait_exit(), 0, sub.describe())
+                m = json.loads(sub.lines()[0])
+                self.assertEqual((m["channel"], m["data"], m["retained"]), ("cli/kept", 21.5, True))
 
     def test_json_lines_stand_alone_and_pass_through_jq(self):
         s = self.start_server()

@@ -17,8 +17,9 @@ struct received {
 };
 
 /// From an MQTT PUBLISH: `channel`, `data` or `data_b64` (the JSON-text rule of the JSON
-/// protocol), `headers` (v5 content type, response topic, correlation data, user properties),
-/// then `qos` and `retain`. Written by codec::json's message encoder.
+/// protocol), `"retained":true` when the retain flag is set (a retained message sent on
+/// subscribe), `headers` (v5 content type, response topic, correlation data, user
+/// properties), then `qos`. Written by codec::json's message encoder.
 received from_mqtt(const codec::mqtt::publish& p);
 
 /// The line to print, newline included. In JSON, line breaks between a `"data"` value's tokens
