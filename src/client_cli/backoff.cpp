@@ -30,7 +30,7 @@ asio::awaitable<void> backoff::wait(const std::string& why) {
     auto d = delay(attempts_++);
     note(why + "; reconnecting in " + describe(d));
     asio::steady_timer t(co_await asio::this_coro::executor, d);
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await t.async_wait(use_tuple);
 }
 
 } // namespace runnel::client_cli

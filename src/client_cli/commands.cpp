@@ -3,8 +3,11 @@
 #include "runnel/client_cli/commands.hpp"
 
 #include "runnel/config/load.hpp"
+#include "transports.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include <cstdio>
 
 namespace runnel::client_cli {
 
@@ -106,6 +109,24 @@ void finish_args(sub_args& a) {
         if (s.count() >= 0xFFFFFFFFLL) throw usage_error("--session-expiry: at most 4294967294s, or never");
         a.o.session_expiry = static_cast<std::uint32_t>(s.count());
     }
+}
+
+int run_command(const char* name, const std::function<endpoint()>& check,
+                const std::function<void(const endpoint&)>& run) {
+    endpoint e;
+    try {
+        e = check();
+    } catch (const usage_error& err) {
+        std::fprintf(stderr, "runnel %s: %s\n", name, err.what());
+        return 2;
+    }
+    try {
+        run(e);
+    } catch (const failure& err) {
+        std::fprintf(stderr, "runnel %s: %s\n", name, err.what());
+        return 1;
+    }
+    return 0;
 }
 
 } // namespace runnel::client_cli

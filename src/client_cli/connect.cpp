@@ -20,8 +20,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
 // OpenSSL's reason ("certificate verify failed") says more than Asio's category text.
 std::string tls_error_text(const boost::system::error_code& ec) {
     if (ec.category() == asio::error::get_ssl_category()) {

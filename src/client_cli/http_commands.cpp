@@ -20,7 +20,7 @@ constexpr unsigned poll_seconds = 30;
 
 class http_publisher final : public publisher {
 public:
-    http_publisher(const pub_options& o, const endpoint& e, asio::ssl::context* tls) : o_(o), e_(e), tls_(tls) {}
+    using publisher::publisher;
 
     asio::awaitable<void> open() override {
         link_.emplace(co_await asio::this_coro::executor, e_, tls_, o_.conn.timeout);
@@ -46,9 +46,6 @@ public:
     }
 
 private:
-    pub_options o_;
-    endpoint e_;
-    asio::ssl::context* tls_;
     std::optional<http_link> link_;
 };
 

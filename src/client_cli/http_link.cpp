@@ -15,7 +15,6 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 
 namespace {
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint64_t max_body = 64u << 20;
 } // namespace
 

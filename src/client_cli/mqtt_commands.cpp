@@ -35,7 +35,7 @@ asio::awaitable<std::shared_ptr<mqtt_link>> open_link(const connection_options& 
 
 class mqtt_publisher final : public publisher {
 public:
-    mqtt_publisher(const pub_options& o, const endpoint& e, asio::ssl::context* tls) : o_(o), e_(e), tls_(tls) {}
+    using publisher::publisher;
     ~mqtt_publisher() override {
         if (link_) link_->close();
     }
@@ -65,9 +65,6 @@ public:
     }
 
 private:
-    pub_options o_;
-    endpoint e_;
-    asio::ssl::context* tls_;
     std::shared_ptr<mqtt_link> link_;
 };
 

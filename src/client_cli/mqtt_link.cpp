@@ -141,7 +141,7 @@ asio::awaitable<void> mqtt_link::keep_alive(std::shared_ptr<mqtt_link> self) {
     try {
         while (!self->closed_) {
             self->ping_timer_.expires_after(self->keep_alive_);
-            auto [ec] = co_await self->ping_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+            auto [ec] = co_await self->ping_timer_.async_wait(use_tuple);
             if (ec || self->closed_) co_return;
             co_await self->send(wire::pingreq{});
         }

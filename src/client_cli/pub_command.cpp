@@ -71,21 +71,10 @@ void publish_all(const pub_options& o, const endpoint& e) {
 } // namespace
 
 int run_pub(pub_args a) {
-    endpoint e;
-    try {
+    return run_command("pub", [&] {
         finish_args(a);
-        e = validate(a.o);
-    } catch (const usage_error& err) {
-        std::fprintf(stderr, "runnel pub: %s\n", err.what());
-        return 2;
-    }
-    try {
-        publish_all(a.o, e);
-    } catch (const failure& err) {
-        std::fprintf(stderr, "runnel pub: %s\n", err.what());
-        return 1;
-    }
-    return 0;
+        return validate(a.o);
+    }, [&](const endpoint& e) { publish_all(a.o, e); });
 }
 
 } // namespace runnel::client_cli

@@ -43,21 +43,10 @@ void subscribe_until_done(const sub_options& o, const endpoint& e) {
 } // namespace
 
 int run_sub(sub_args a) {
-    endpoint e;
-    try {
+    return run_command("sub", [&] {
         finish_args(a);
-        e = validate(a.o);
-    } catch (const usage_error& err) {
-        std::fprintf(stderr, "runnel sub: %s\n", err.what());
-        return 2;
-    }
-    try {
-        subscribe_until_done(a.o, e);
-    } catch (const failure& err) {
-        std::fprintf(stderr, "runnel sub: %s\n", err.what());
-        return 1;
-    }
-    return 0;
+        return validate(a.o);
+    }, [&](const endpoint& e) { subscribe_until_done(a.o, e); });
 }
 
 } // namespace runnel::client_cli

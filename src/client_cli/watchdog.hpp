@@ -1,10 +1,12 @@
 #pragma once
 /// Deadlines for the client's waits: a timer that cuts the connection, so the pending I/O
-/// fails and the caller reports a timeout.
+/// fails and the caller reports a timeout; and the completion token of those waits.
 /// Affinity: the io_context of its executor; not thread-safe.
 #include "runnel/net/transport.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -13,6 +15,9 @@
 #include <string>
 
 namespace runnel::client_cli {
+
+/// The completion token of the client's waits: errors come back as values (no exceptions).
+inline constexpr auto use_tuple = boost::asio::as_tuple(boost::asio::use_awaitable);
 
 /// Cuts a connection (closes its transport or socket) when armed too long; the I/O in progress
 /// then fails and the caller asks expired() to tell a timeout from a network error. Handlers

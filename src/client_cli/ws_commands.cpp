@@ -25,7 +25,7 @@ asio::awaitable<std::unique_ptr<ws_link>> open_ws(const connection_options& c, e
 
 class ws_publisher final : public publisher {
 public:
-    ws_publisher(const pub_options& o, const endpoint& e, asio::ssl::context* tls) : o_(o), e_(e), tls_(tls) {}
+    using publisher::publisher;
 
     asio::awaitable<void> open() override {
         link_ = co_await open_ws(o_.conn, e_, tls_);
@@ -53,9 +53,6 @@ public:
     asio::awaitable<void> close() override { co_await link_->close(); }
 
 private:
-    pub_options o_;
-    endpoint e_;
-    asio::ssl::context* tls_;
     std::unique_ptr<ws_link> link_;
     std::chrono::steady_clock::time_point used_;
 };

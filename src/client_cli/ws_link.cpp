@@ -16,7 +16,6 @@ namespace websocket = beast::websocket;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view subprotocol = "runnel.json";
 
 } // namespace

@@ -2,26 +2,17 @@
 // events however the bytes are chunked (the input is cut where its first byte says); every
 // message decoded from a WebSocket frame, a long-poll reply or an SSE event must print as one
 // line of valid JSON without "op".
+#include "fuzz_require.hpp"
 #include "runnel/client_cli/server_frames.hpp"
 #include "runnel/client_cli/sse_parser.hpp"
 
 #include <boost/json/parse.hpp>
 
-#include <cstdio>
-#include <cstdlib>
 #include <vector>
 
 using namespace runnel::client_cli;
 
 namespace {
-
-#define REQUIRE(expr)                                                                              \
-    do {                                                                                           \
-        if (!(expr)) {                                                                             \
-            std::fprintf(stderr, "client_frames_fuzz: check failed: %s\n", #expr);                 \
-            std::abort();                                                                          \
-        }                                                                                          \
-    } while (false)
 
 void check_printable(const received& m) {
     const std::string line = format_line(m, output_format::json);

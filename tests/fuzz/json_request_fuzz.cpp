@@ -4,6 +4,7 @@
 // A decoded publish goes publish -> core::message -> push, and the target aborts unless the
 // push parses, carries the payload byte for byte ("data" verbatim or "data_b64"), and, fed
 // back as a publish, builds the same message again.
+#include "fuzz_require.hpp"
 #include "runnel/codec/json/message_json.hpp"
 #include "runnel/codec/json/reply.hpp"
 #include "runnel/codec/json/text.hpp"
@@ -19,15 +20,6 @@ using namespace runnel::codec::json;
 using runnel::core::message;
 
 namespace {
-
-// Names the failed check, so a finding says which property broke.
-#define REQUIRE(expr)                                                                              \
-    do {                                                                                           \
-        if (!(expr)) {                                                                             \
-            std::fprintf(stderr, "json_request_fuzz: check failed: %s\n", #expr);                  \
-            std::abort();                                                                          \
-        }                                                                                          \
-    } while (false)
 
 boost::json::value parse_or_abort(std::string_view text) {
     boost::json::parse_options opts;

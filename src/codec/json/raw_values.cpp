@@ -75,38 +75,35 @@ private:
     std::size_t i_ = 0;
 };
 
-} // namespace
-
-std::optional<std::vector<std::string_view>> member_values(std::string_view text) {
+// The values between `open` and `close`, each after a key when `keyed`.
+std::optional<std::vector<std::string_view>> scan_values(std::string_view text, char open, char close, bool keyed) {
     scanner sc(text);
     std::vector<std::string_view> values;
     sc.skip_ws();
-    if (!sc.eat('{')) return std::nullopt;
+    if (!sc.eat(open)) return std::nullopt;
     sc.skip_ws();
-    if (sc.eat('}')) return values;
+    if (sc.eat(close)) return values;
     while (true) {
-        sc.skip_ws();
-        if (!sc.skip_string()) return std::nullopt;
-        sc.skip_ws();
-        if (!sc.eat(':')) return std::nullopt;
+        if (keyed) {
+            sc.skip_ws();
+            if (!sc.skip_string()) return std::nullopt;
+            sc.skip_ws();
+            if (!sc.eat(':')) return std::nullopt;
+        }
         if (!sc.take_value(values)) return std::nullopt;
-        if (sc.eat('}')) return values;
+        if (sc.eat(close)) return values;
         if (!sc.eat(',')) return std::nullopt;
     }
 }
 
+} // namespace
+
+std::optional<std::vector<std::string_view>> member_values(std::string_view text) {
+    return scan_values(text, '{', '}', true);
+}
+
 std::optional<std::vector<std::string_view>> element_values(std::string_view text) {
-    scanner sc(text);
-    std::vector<std::string_view> values;
-    sc.skip_ws();
-    if (!sc.eat('[')) return std::nullopt;
-    sc.skip_ws();
-    if (sc.eat(']')) return values;
-    while (true) {
-        if (!sc.take_value(values)) return std::nullopt;
-        if (sc.eat(']')) return values;
-        if (!sc.eat(',')) return std::nullopt;
-    }
+    return scan_values(text, '[', ']', false);
 }
 
 } // namespace runnel::codec::json
