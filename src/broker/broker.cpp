@@ -8,7 +8,7 @@ namespace runnel::broker {
 broker::broker(dispatcher& d, broker_options opts, broker_stats& stats)
     : d_(d), opts_(opts), stats_(stats) {
     auto shards = opts_.shards == 0 ? d_.workers() : opts_.shards;
-    for (std::size_t i = 0; i < shards; ++i) shards_.push_back(std::make_unique<shard>());
+    for (std::size_t i = 0; i < shards; ++i) shards_.push_back(std::make_unique<shard>(opts_.buffer, shards));
     for (std::size_t i = 0; i < d_.workers(); ++i) workers_.push_back(std::make_unique<worker_state>());
 }
 

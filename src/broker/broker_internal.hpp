@@ -1,28 +1,22 @@
 #pragma once
 // Private parts of runnel::broker shared by broker.cpp (sessions) and router.cpp (routing).
 #include "runnel/broker/broker.hpp"
+#include "runnel/broker/buffer_set.hpp"
 #include "runnel/broker/retained_index.hpp"
 #include "runnel/broker/topic_trie.hpp"
 
-#include <random>
-#include <string>
-#include <string_view>
 #include <unordered_map>
 
 namespace runnel::broker {
 
 /// One router shard. Affinity: its owning worker only.
 struct broker::shard {
-    struct name_hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-    };
+    shard(const buffer_limits& lim, std::size_t shards) : buffers(lim, lim.max_total_bytes / shards) {}
     topic_trie trie;
     retained_index retained;
     match_result scratch; // reused by every publish on this shard
     /// Every channel published to on this shard: its offsets, epoch and newest messages.
-    std::unordered_map<std::string, channel_buffer, name_hash, std::equal_to<>> channels;
-    std::mt19937_64 epochs{std::random_device{}()};
+    buffer_set buffers;
 };
 
 /// What one worker owns. Affinity: that worker only.

@@ -72,20 +72,22 @@ void broker::read(std::vector<std::string> filters, std::uint64_t since, std::si
             auto horizon = clock_.last();
             auto now = d_.now();
             read_result part;
-            auto& channels = shards_[k]->channels;
-            auto scan = [&](const std::string& name, channel_buffer& b) {
-                if (!b.read_after(since, now, opts_.buffer, part.messages))
+            auto& buffers = shards_[k]->buffers;
+            auto scan = [&](const std::string& name) {
+                if (!buffers.read_after(name, since, now, part.messages))
                     note_gap(part, "cursor is older than the buffer of " + name);
             };
+            std::vector<std::string> matched;
             for (const auto& f : *shared_filters) {
                 if (core::has_wildcard(f)) {
-                    for (auto& [name, b] : channels) {
-                        if (core::filter_matches(f, name)) scan(name, b);
-                    }
+                    buffers.for_each_name([&](const std::string& name) {
+                        if (core::filter_matches(f, name)) matched.push_back(name);
+                    });
                 } else if (shard_of(f) == k) {
-                    if (auto it = channels.find(std::string_view(f)); it != channels.end()) scan(it->first, it->second);
+                    matched.push_back(f);
                 }
             }
+            for (const auto& name : matched) scan(name);
             std::unique_lock lock(g->mutex);
             auto& out = g->out;
             out.messages.insert(out.messages.end(), part.messages.begin(), part.messages.end());

@@ -37,9 +37,7 @@ void broker::route(std::size_t k, std::shared_ptr<core::message> stamped, worker
                    std::function<void(const publish_ack&)> done) {
     auto& sh = *shards_[k];
     stats_.routed.inc();
-    auto ch = sh.channels.find(std::string_view(stamped->topic));
-    if (ch == sh.channels.end()) ch = sh.channels.emplace(stamped->topic, channel_buffer(sh.epochs() | 1)).first;
-    ch->second.append(stamped, clock_.next(), d_.now(), opts_.buffer);
+    sh.buffers.append(stamped, clock_.next(), d_.now());
     core::message_ptr m = std::move(stamped); // immutable from here on
     if (m->retain) {
         auto before = sh.retained.size();

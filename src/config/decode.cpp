@@ -186,6 +186,7 @@ buffer_options decode_buffer(map_reader r) {
     r.integer("max_messages", b.max_messages);
     r.size("max_bytes", b.max_bytes);
     r.duration("max_age", b.max_age);
+    r.size("max_total_bytes", b.max_total_bytes);
     r.finish();
     return b;
 }

@@ -108,6 +108,7 @@ void emit_rest(YAML::Emitter& e, const options& o) {
     kv(e, "max_messages", o.buffer.max_messages);
     kv(e, "max_bytes", format_size(o.buffer.max_bytes));
     kv(e, "max_age", format_duration(o.buffer.max_age));
+    kv(e, "max_total_bytes", format_size(o.buffer.max_total_bytes));
     e << YAML::EndMap;
 }
 

@@ -143,6 +143,7 @@ void validate(const options& o) {
     check_range("buffer.max_messages", o.buffer.max_messages, 0, 10'000'000);
     check_range("buffer.max_bytes", o.buffer.max_bytes, 0, std::size_t{1} << 40);
     if (o.buffer.max_age.count() < 1) throw config_error("buffer.max_age", "must be at least 1s");
+    check_range("buffer.max_total_bytes", o.buffer.max_total_bytes, 0, std::size_t{1} << 40);
 }
 
 } // namespace runnel::config::detail

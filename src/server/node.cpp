@@ -63,7 +63,7 @@ struct node::impl {
         : opts(std::move(o)), rt(opts.node.workers), dispatcher(rt), blocking(2), bstats(metrics),
           brk(dispatcher, broker::broker_options{opts.broker.shards,
               {opts.mqtt.max_inflight, opts.mqtt.max_queued_messages, opts.mqtt.max_queued_bytes},
-              {opts.buffer.max_messages, opts.buffer.max_bytes, opts.buffer.max_age}}, bstats),
+              {opts.buffer.max_messages, opts.buffer.max_bytes, opts.buffer.max_age, opts.buffer.max_total_bytes}}, bstats),
           authn(auth_options(opts.auth)),
           mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size()),
           admin{metrics, [this] { return ready.load(); }},

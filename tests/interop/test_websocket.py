@@ -56,6 +56,8 @@ class JsonProtocol(RunnelTestCase):
                 m = await recv_until(ws, lambda f: f.get("op") == "message")
                 self.assertEqual(m["channel"], "chat/1")
                 self.assertEqual(m["data"], {"t": "hi"})
+                self.assertEqual((m["offset"], len(m["epoch"])), (1, 16))  # the cursor
+                self.assertRegex(m["tt"], "^[0-9]+$")
                 self.assertEqual(m["headers"]["content-type"], "application/json")
                 self.assertEqual(m["headers"]["k"], "v")
                 mosquitto_pub(s.mqtt_port, "chat/2", "\x01\x02\x7f-bin")
@@ -64,7 +66,14 @@ class JsonProtocol(RunnelTestCase):
                 # JSON -> MQTT: data_b64 bytes arrive exactly; headers become v5 properties.
                 await ws.send(json.dumps({"id": 2, "op": "publish", "channel": "chat/3", "data_b64": "AAEC/w==",
                                           "headers": {"content-type": "application/octet-stream", "trace": "t1"}}))
-                await recv_until(ws, lambda f: f.get("id") == 2)
+                ack = await recv_until(ws, lambda f: f.get("id") == 2)
+                self.assertEqual((ack["ok"], ack["matched"], ack["offset"]), (True, 2, 1))  # MQTT and this socket
+                self.assertRegex(ack["tt"], "^[0-9]+$")
+                # A resume is answered honestly, never silently.
+                await ws.send(json.dumps({"id": 3, "op": "subscribe", "channel": "x", "since": {"tt": "1"}}))
+                r = await recv_until(ws, lambda f: f.get("id") == 3)
+                self.assertEqual((r["ok"], r["recovered"]), (True, False))
+                self.assertIn("long-poll and SSE", r["reason"])
         run(scenario())
         msgs = mqtt_sub.wait_messages(1, topic="chat/3")
         self.assertEqual(msgs[0].payload, b"\x00\x01\x02\xff")

@@ -20,6 +20,7 @@ struct buffer_limits {
     std::size_t max_messages = 1000;
     std::size_t max_bytes = 1 << 20;        // payload + topic bytes
     std::chrono::seconds max_age{3600};
+    std::size_t max_total_bytes = std::size_t{256} << 20; // all channels of the node together
 };
 
 class channel_buffer {
@@ -42,6 +43,13 @@ public:
     std::size_t bytes() const noexcept { return bytes_; }
     /// The tt of the newest evicted message (0 = none evicted).
     std::uint64_t evicted_tt() const noexcept { return evicted_tt_; }
+    /// The tt of the oldest / newest kept message (0 when empty).
+    std::uint64_t oldest_tt() const noexcept { return entries_.empty() ? 0 : entries_.front().msg->cur.tt; }
+    std::uint64_t newest_tt() const noexcept { return entries_.empty() ? 0 : entries_.back().msg->cur.tt; }
+    /// Drops the oldest kept message (the node-wide byte budget does this).
+    void evict_oldest() {
+        if (!entries_.empty()) evict_front();
+    }
 
 private:
     struct entry {

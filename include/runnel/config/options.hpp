@@ -123,6 +123,7 @@ struct buffer_options {
     std::size_t max_messages = 1000;
     std::size_t max_bytes = 1 << 20;
     seconds max_age{3600};
+    std::size_t max_total_bytes = std::size_t{256} << 20; // all channels of the node
 };
 
 struct broker_options {

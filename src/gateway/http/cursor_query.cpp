@@ -1,9 +1,8 @@
 #include "cursor_query.hpp"
 
-#include "rest.hpp"
-
 #include "runnel/core/cursor.hpp"
 #include "runnel/core/topic.hpp"
+#include "runnel/core/url.hpp"
 
 #include <boost/beast/http/field.hpp>
 
@@ -25,27 +24,11 @@ response bad(std::string_view message, bool ka) { return json_error(400, message
 
 } // namespace
 
-std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view q) {
-    std::vector<std::pair<std::string, std::string>> out;
-    while (!q.empty()) {
-        auto amp = q.find('&');
-        auto item = q.substr(0, amp);
-        q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-        if (item.empty()) continue;
-        auto eq = item.find('=');
-        auto name = percent_decode(item.substr(0, eq));
-        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1));
-        if (!name || !value) return std::nullopt;
-        out.emplace_back(std::move(*name), std::move(*value));
-    }
-    return out;
-}
-
 std::variant<cursor_query, response> read_cursor_query(const request_t& req, const core::topic_limits& topics) {
     auto ka = req.keep_alive();
     auto target = std::string_view(req.target());
     auto qpos = target.find('?');
-    auto pairs = parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
+    auto pairs = core::parse_query(qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1));
     if (!pairs) return bad("malformed percent-encoding in the query", ka);
     cursor_query q;
     for (auto& [name, value] : *pairs) {

@@ -23,10 +23,6 @@ constexpr std::size_t max_query_channels = 64;
 constexpr std::chrono::seconds max_poll_timeout{300};
 constexpr std::size_t max_poll_limit = 1000;
 
-/// Splits `a=b&c=d` into decoded pairs; `+` stays `+` (it is the MQTT wildcard). nullopt for a
-/// malformed percent escape.
-std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view q);
-
 /// The query of `req`, or the 400/422 answer naming what is wrong. `Last-Event-ID` (SSE) wins
 /// over `?cursor=`.
 std::variant<cursor_query, response> read_cursor_query(const request_t& req, const core::topic_limits& topics);

@@ -4,6 +4,7 @@
 
 #include "runnel/broker/broker.hpp"
 #include "runnel/codec/json/text.hpp"
+#include "runnel/core/url.hpp"
 
 #include <boost/beast/http/field.hpp>
 
@@ -57,23 +58,6 @@ std::variant<core::message, response> message_of(http_context& ctx, const reques
 
 } // namespace
 
-std::optional<std::string> percent_decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '%') {
-            out += s[i];
-            continue;
-        }
-        if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
-            !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
-            return std::nullopt;
-        out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-        i += 2;
-    }
-    return out;
-}
-
 bool is_rest(const request_t& req) { return target_path(req).starts_with(channels_prefix); }
 
 asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback) {
@@ -89,7 +73,7 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
     }
     if (!ctx.ready()) co_return json_error(503, "server is shutting down", false);
     if (!ctx.anonymous_allowed(loopback)) co_return json_error(401, "credentials required", ka);
-    auto channel = percent_decode(encoded);
+    auto channel = core::percent_decode(encoded);
     if (!channel) co_return json_error(400, "malformed percent-encoding in the channel name", ka);
     auto built = message_of(ctx, req, std::move(*channel));
     if (auto* refusal = std::get_if<response>(&built)) co_return std::move(*refusal);

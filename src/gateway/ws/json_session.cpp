@@ -155,7 +155,7 @@ void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
     ctx_.broker.subscribe(session_, {{c.channel, opts, 0}}, [self, id, resume, opts](std::vector<broker::sub_outcome> out) {
         json::reply_ok ok(id);
         // No retention log yet: a resume request is answered honestly, never silently.
-        if (resume) ok.field("recovered", false).field("reason", "history is not retained by this server version");
+        if (resume) ok.field("recovered", false).field("reason", "resuming a WebSocket subscription arrives with the retention log; long-poll and SSE resume from cursors");
         self->send(std::move(ok).str());
         if (!self->session_) return;
         auto now = std::chrono::steady_clock::now();
