@@ -1,9 +1,9 @@
 // --via and --url into an endpoint; HTTP targets. Boost.URL parses the URL.
 #include "runnel/client_cli/endpoint.hpp"
 
-#include <boost/url/encode.hpp>
+#include "runnel/core/url.hpp"
+
 #include <boost/url/parse.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url_view.hpp>
 
 namespace runnel::client_cli {
@@ -34,7 +34,7 @@ void append_filters(std::string& out, const std::vector<std::string>& filters) {
     for (const auto& f : filters) {
         out += sep;
         out += "channel=";
-        out += percent_encode(f);
+        out += core::percent_encode(f);
         sep = '&';
     }
 }
@@ -115,19 +115,15 @@ endpoint resolve_endpoint(std::optional<via> v, std::string_view url) {
     return e;
 }
 
-std::string percent_encode(std::string_view s) {
-    return boost::urls::encode(boost::urls::string_view(s.data(), s.size()), boost::urls::unreserved_chars);
-}
-
 std::string publish_target(std::string_view prefix, std::string_view channel) {
-    return std::string(prefix) + "/v1/channels/" + percent_encode(channel) + "/messages";
+    return std::string(prefix) + "/v1/channels/" + core::percent_encode(channel) + "/messages";
 }
 
 std::string poll_target(std::string_view prefix, const std::vector<std::string>& filters,
                         std::optional<std::string_view> cursor, unsigned timeout_seconds) {
     std::string out = std::string(prefix) + "/v1/subscribe";
     append_filters(out, filters);
-    if (cursor) out += "&cursor=" + percent_encode(*cursor);
+    if (cursor) out += "&cursor=" + core::percent_encode(*cursor);
     out += "&timeout=" + std::to_string(timeout_seconds);
     return out;
 }
@@ -136,7 +132,7 @@ std::string stream_target(std::string_view prefix, const std::vector<std::string
                           std::optional<std::string_view> cursor) {
     std::string out = std::string(prefix) + "/v1/stream";
     append_filters(out, filters);
-    if (cursor) out += "&cursor=" + percent_encode(*cursor);
+    if (cursor) out += "&cursor=" + core::percent_encode(*cursor);
     return out;
 }
 

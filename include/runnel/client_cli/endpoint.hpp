@@ -40,8 +40,8 @@ struct endpoint {
 /// means default_url(v). Throws usage_error naming the problem.
 endpoint resolve_endpoint(std::optional<via> v, std::string_view url);
 
-/// Percent-encodes every byte except the unreserved ones (RFC 3986: A-Z a-z 0-9 - . _ ~).
-std::string percent_encode(std::string_view s);
+/// Channels and cursors in targets are percent-encoded with core::percent_encode (all but the
+/// RFC 3986 unreserved bytes, so `+` and `#` too).
 
 /// POST target of a REST publish: `{prefix}/v1/channels/{channel percent-encoded}/messages`.
 std::string publish_target(std::string_view prefix, std::string_view channel);
