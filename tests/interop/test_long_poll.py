@@ -2,6 +2,7 @@
 repeat, cursors that are too old, limits, wildcards, shutdown, and every refusal."""
 import json
 import signal
+import subprocess
 import threading
 import time
 import unittest
@@ -114,6 +115,16 @@ class LongPoll(RunnelTestCase):
         self.assertLess(time.monotonic() - started, 15)
         self.assertEqual(out["r"][0], 200)
         self.assertEqual(out["r"][1]["messages"], [])
+
+    def test_a_client_that_leaves_mid_poll_is_noticed_at_once(self):
+        s = self.start_server()
+        before = self.subscriptions(s)
+        proc = subprocess.Popen(["curl", "-s", "-o", "/dev/null",
+                                 f"http://127.0.0.1:{s.http_port}/v1/subscribe?channel=x&timeout=300"])
+        self.addCleanup(proc.wait, 10)
+        s.wait_metric("runnel_subscriptions", lambda v: v > before, "the poll to subscribe")
+        proc.kill()
+        s.wait_metric("runnel_subscriptions", lambda v: v == before, "the poll to end", timeout=5)
 
     def test_poll_loop_sees_everything_while_publishing(self):
         s = self.start_server()
