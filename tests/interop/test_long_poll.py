@@ -164,6 +164,24 @@ class LongPoll(RunnelTestCase):
         self.assertEqual(code, 403, body)
         self.assertTrue(s.healthz())
 
+    def test_past_max_streams_is_429_and_the_slot_comes_back(self):
+        s = self.start_server("--set", "http.max_streams=1")
+        before = self.subscriptions(s)
+        out = {}
+        t = threading.Thread(target=lambda: out.update(r=poll(s, "channel=one&timeout=60")))
+        t.start()
+        s.wait_metric("runnel_subscriptions", lambda v: v > before, "the first poll to subscribe")
+        code, body = curl(s, "/v1/subscribe?channel=two&timeout=5", "-D", "/dev/stderr")
+        self.assertEqual(code, 429, body)
+        self.assertIn("http.max_streams", json.loads(body)["error"]["message"])
+        code, body = curl(s, "/v1/stream?channel=two")
+        self.assertEqual(code, 429, body)
+        self.assertEqual(poll(s, "channel=two&timeout=0")[0], 200)  # no wait, no slot needed
+        mosquitto_pub(s.mqtt_port, "one", b"wake", qos=1)
+        t.join(30)
+        self.assertEqual(out["r"][0], 200)
+        self.assertEqual(poll(s, "channel=two&timeout=1")[0], 200)  # the slot is free again
+
     def test_anonymous_off_is_401(self):
         s = self.start_server("--set", "auth.anonymous.enabled=false",
                               "--set", "auth.users=[{username: u, password: p}]")

@@ -17,6 +17,15 @@ channel_watch::channel_watch(http_context& ctx, std::size_t worker, asio::any_io
 // request path calls close() itself.
 channel_watch::~channel_watch() = default;
 
+bool channel_watch::reserve() {
+    if (ctx_.streams->fetch_add(1) >= ctx_.opts.max_streams) {
+        ctx_.streams->fetch_sub(1);
+        return false;
+    }
+    reserved_ = true;
+    return true;
+}
+
 asio::awaitable<bool> channel_watch::open(std::vector<std::string> filters) {
     auto self = shared_from_this();
     ctx_.watches.at(worker_).insert(this);
@@ -79,6 +88,7 @@ void channel_watch::shutdown() {
 }
 
 void channel_watch::close() {
+    if (std::exchange(reserved_, false)) ctx_.streams->fetch_sub(1);
     if (tracked_) {
         ctx_.watches.at(worker_).erase(this);
         tracked_ = false;

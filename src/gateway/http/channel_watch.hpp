@@ -28,6 +28,8 @@ public:
     channel_watch(http_context& ctx, std::size_t worker, boost::asio::any_io_executor ex);
     ~channel_watch() override;
 
+    /// Takes one of http.max_streams; false (and nothing to undo) when none is left.
+    bool reserve();
     /// Opens the session and subscribes; false when the node stopped meanwhile.
     boost::asio::awaitable<bool> open(std::vector<std::string> filters);
     /// Returns once a matching message was routed since the last call, `until` passed, or the
@@ -61,6 +63,7 @@ private:
     bool stopped_ = false;
     bool peer_left_ = false;
     bool tracked_ = false;
+    bool reserved_ = false;
 };
 
 /// Payload bytes one long-poll reply or one SSE write carries at most (beyond one message).

@@ -42,6 +42,12 @@ response poll_reply(const request_t& req, const broker::read_result& r, bool had
 
 } // namespace
 
+response too_many_streams(bool keep_alive) {
+    auto res = json_error(429, "too many long-polls and streams waiting (http.max_streams)", keep_alive);
+    res.set(bhttp::field::retry_after, "1");
+    return res;
+}
+
 std::optional<response> check_stream_request(const http_context& ctx, const request_t& req, bool loopback) {
     auto ka = req.keep_alive();
     if (req.method() != bhttp::verb::get) {
@@ -67,6 +73,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     std::shared_ptr<channel_watch> watch;
     if (q.timeout.count() > 0) {
         watch = std::make_shared<channel_watch>(ctx, worker, co_await asio::this_coro::executor);
+        if (!watch->reserve()) co_return too_many_streams(req.keep_alive());
         co_await watch->open(q.filters);
         watch->watch_peer(peer.t, std::move(peer.keep));
     }

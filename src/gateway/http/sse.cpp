@@ -100,6 +100,12 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
     auto q = std::move(std::get<cursor_query>(parsed));
     auto since = q.cursor.value_or(ctx.broker->now_tt());
     auto watch = std::make_shared<channel_watch>(ctx, worker, co_await asio::this_coro::executor);
+    if (!watch->reserve()) {
+        auto res = too_many_streams(false);
+        add_cors(ctx, req, res);
+        co_await write_guarded(t, serialize(res), stall);
+        co_return;
+    }
     co_await watch->open(q.filters);
     watch->watch_peer(t, std::move(peer.keep));
 

@@ -23,6 +23,9 @@ struct stream_peer {
     std::shared_ptr<void> keep;
 };
 
+/// 429 for a long-poll or stream past http.max_streams.
+response too_many_streams(bool keep_alive);
+
 /// Answers one long-poll request (the connection stays usable afterwards).
 boost::asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker,
                                                   stream_peer peer);
