@@ -30,4 +30,8 @@ private:
     int attempts_ = 0;
 };
 
+/// Statuses a subscriber that was already in retries (with the backoff): 429 (too many waiting
+/// streams, http.max_streams) and 503 (shutting down).
+constexpr bool passing_status(unsigned status) noexcept { return status == 429 || status == 503; }
+
 } // namespace runnel::client_cli

@@ -84,7 +84,7 @@ asio::awaitable<void> subscribe_poll(sub_options o, endpoint e, asio::ssl::conte
             co_await retry.wait(dropped);
             continue;
         }
-        if (a.status == 503 && subscribed) { // shutting down: maybe another node takes over
+        if (passing_status(a.status) && subscribed) {
             co_await retry.wait(describe_http_error(a.status, a.body));
             continue;
         }

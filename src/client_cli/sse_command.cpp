@@ -59,7 +59,7 @@ asio::awaitable<void> subscribe_sse(sub_options o, endpoint e, asio::ssl::contex
         std::string dropped; // a connection failure once subscribed: retried
         try {
             auto a = co_await link.open_stream(std::move(req));
-            if (a.status == 503 && subscribed) throw failure(describe_http_error(a.status, a.body));
+            if (passing_status(a.status) && subscribed) throw failure(describe_http_error(a.status, a.body));
             if (a.status != 200) throw refusal("subscription refused: " + describe_http_error(a.status, a.body));
             if (!subscribed && o.verbose) note("subscribed to " + join_filters(o));
             subscribed = true;
