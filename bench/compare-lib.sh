@@ -1,6 +1,17 @@
-# Helpers shared by bench/compare.sh and bench/compare-ws.sh (sourced, not run).
-# The caller sets RUNNEL and MOSQUITTO (absolute paths) before calling anything, and uses
-# start_*/stop_broker so that the EXIT trap stops whatever broker is still running.
+# Helpers shared by bench/compare.sh and bench/compare-ws.sh (sourced, not run, with the
+# caller's arguments: $1 is the runnel binary). Sets RUNNEL (absolute) and the common
+# environment defaults; the caller uses start_*/stop_broker so that the EXIT trap stops
+# whatever broker is still running.
+
+RUNNEL=${1:-build-rel/src/runnel}
+MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
+DURATION=${DURATION:-10s}
+REPEAT=${REPEAT:-1}
+WORKERS=${WORKERS:-0}
+
+[[ -x $RUNNEL ]] || { echo "$(basename "$0"): no runnel binary at $RUNNEL" >&2; exit 2; }
+[[ -x $MOSQUITTO ]] || { echo "$(basename "$0"): no mosquitto at $MOSQUITTO" >&2; exit 2; }
+RUNNEL=$(readlink -f "$RUNNEL")
 
 # File descriptors for thousands of connections on both sides; the brokers inherit this limit.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -71,7 +82,6 @@ persistence false
 log_dest stdout
 log_type error
 log_type warning
-log_type notice
 CONF
     "$MOSQUITTO" -c "$tmp/mosquitto.conf" >"$tmp/mosquitto.log" 2>&1 &
     broker_pid=$!

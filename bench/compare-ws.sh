@@ -12,26 +12,18 @@
 # Builds nothing. One broker at a time, a fresh process per run, on free loopback ports (the
 # script checks that every listener is bound to 127.0.0.1 and stops otherwise).
 # Environment: RATES (messages/s the publisher offers, each delivered to every subscriber;
-# 0 = as fast as the end-to-end window allows; default "100 0"), SUBSCRIBERS (1000),
+# 0 = as fast as the end-to-end window allows; default "20 0"), SUBSCRIBERS (1000),
 # DURATION (10s per run), REPEAT (runs per target and rate, median reported; 1), SIZE (payload
 # bytes, 64), WORKERS (runnel workers, 0 = one per core), MOSQUITTO (/usr/sbin/mosquitto), KEEP
 # (keep the temp dir).
 set -euo pipefail
 
-RUNNEL=${1:-build-rel/src/runnel}
-MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
-RATES=${RATES:-100 0}
+RATES=${RATES:-20 0}
 SUBSCRIBERS=${SUBSCRIBERS:-1000}
-DURATION=${DURATION:-10s}
-REPEAT=${REPEAT:-1}
 SIZE=${SIZE:-64}
-WORKERS=${WORKERS:-0}
 
-[[ -x $RUNNEL ]] || { echo "compare-ws.sh: no runnel binary at $RUNNEL" >&2; exit 2; }
-[[ -x $MOSQUITTO ]] || { echo "compare-ws.sh: no mosquitto at $MOSQUITTO" >&2; exit 2; }
-RUNNEL=$(readlink -f "$RUNNEL")
-
-# Temp dir, EXIT trap, ports, broker start/stop, medians, open-file limit.
+# RUNNEL, MOSQUITTO, DURATION, REPEAT, WORKERS; temp dir, EXIT trap, ports, broker start/stop,
+# medians, open-file limit.
 source "$(dirname "$0")/compare-lib.sh"
 
 loud() { printf '\n!!!!!!!!!!\n!!! %s\n!!!!!!!!!!\n\n' "$*" >&2; }

@@ -11,19 +11,10 @@
 # per core), MOSQUITTO (default /usr/sbin/mosquitto), KEEP (keep the temp dir).
 set -euo pipefail
 
-RUNNEL=${1:-build-rel/src/runnel}
-MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
-DURATION=${DURATION:-10s}
-REPEAT=${REPEAT:-1}
 CONNECTIONS=${CONNECTIONS:-10000}
-WORKERS=${WORKERS:-0}
 
-[[ -x $RUNNEL ]] || { echo "compare.sh: no runnel binary at $RUNNEL" >&2; exit 2; }
-[[ -x $MOSQUITTO ]] || { echo "compare.sh: no mosquitto at $MOSQUITTO" >&2; exit 2; }
-RUNNEL=$(readlink -f "$RUNNEL")
-
-# Temp dir, EXIT trap, ports, broker start/stop, medians; raises the open-file limit for the
-# 10,000 connections.
+# RUNNEL, MOSQUITTO, DURATION, REPEAT, WORKERS; temp dir, EXIT trap, ports, broker start/stop,
+# medians; raises the open-file limit for the 10,000 connections.
 source "$(dirname "$0")/compare-lib.sh"
 
 start_broker() { # name port
