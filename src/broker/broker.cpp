@@ -8,7 +8,7 @@ namespace runnel::broker {
 broker::broker(dispatcher& d, broker_options opts, broker_stats& stats)
     : d_(d), opts_(opts), stats_(stats) {
     auto shards = opts_.shards == 0 ? d_.workers() : opts_.shards;
-    for (std::size_t i = 0; i < shards; ++i) shards_.push_back(std::make_unique<shard>());
+    for (std::size_t i = 0; i < shards; ++i) shards_.push_back(std::make_unique<shard>(opts_.buffer, shards));
     for (std::size_t i = 0; i < d_.workers(); ++i) workers_.push_back(std::make_unique<worker_state>());
 }
 
@@ -151,7 +151,7 @@ void broker::fire_will(worker_id /*w*/, session& s) {
     auto msg = std::move(s.will()->msg);
     s.will().reset();
     RUNNEL_LOG_DEBUG(obs::broker_log(), "cid={} publishing will topic={}", s.client_id(), msg->topic);
-    publish(std::move(msg));
+    publish(core::message(*msg));
 }
 
 void broker::end_session(worker_id w, session_id id) {

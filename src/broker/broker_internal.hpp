@@ -1,6 +1,7 @@
 #pragma once
 // Private parts of runnel::broker shared by broker.cpp (sessions) and router.cpp (routing).
 #include "runnel/broker/broker.hpp"
+#include "runnel/broker/buffer_set.hpp"
 #include "runnel/broker/retained_index.hpp"
 #include "runnel/broker/topic_trie.hpp"
 
@@ -10,9 +11,12 @@ namespace runnel::broker {
 
 /// One router shard. Affinity: its owning worker only.
 struct broker::shard {
+    shard(const buffer_limits& lim, std::size_t shards) : buffers(lim, lim.max_total_bytes / shards) {}
     topic_trie trie;
     retained_index retained;
     match_result scratch; // reused by every publish on this shard
+    /// Every channel published to on this shard: its offsets, epoch and newest messages.
+    buffer_set buffers;
 };
 
 /// What one worker owns. Affinity: that worker only.

@@ -24,7 +24,8 @@ void broker::run_on(worker_id w, std::function<void()> fn) {
     else d_.post(w, std::move(fn));
 }
 
-void broker::publish(core::message_ptr m, std::function<void(std::size_t)> done) {
+void broker::publish(core::message msg, std::function<void(const publish_ack&)> done) {
+    auto m = std::make_shared<core::message>(std::move(msg));
     auto k = shard_of(m->topic);
     auto origin = d_.current();
     run_on(worker_of(k), [this, k, m = std::move(m), origin, done = std::move(done)]() mutable {
@@ -32,9 +33,12 @@ void broker::publish(core::message_ptr m, std::function<void(std::size_t)> done)
     });
 }
 
-void broker::route(std::size_t k, core::message_ptr m, worker_id origin, std::function<void(std::size_t)> done) {
+void broker::route(std::size_t k, std::shared_ptr<core::message> stamped, worker_id origin,
+                   std::function<void(const publish_ack&)> done) {
     auto& sh = *shards_[k];
     stats_.routed.inc();
+    sh.buffers.append(stamped, clock_.next(), d_.now());
+    core::message_ptr m = std::move(stamped); // immutable from here on
     if (m->retain) {
         auto before = sh.retained.size();
         sh.retained.set(m);
@@ -71,7 +75,9 @@ void broker::route(std::size_t k, core::message_ptr m, worker_id origin, std::fu
     for (worker_id w = 0; w < per_worker.size(); ++w) {
         if (per_worker[w]) run_on(w, [this, w, b = std::move(per_worker[w])] { deliver_batch(w, b); });
     }
-    if (done) run_on(origin < workers_.size() ? origin : worker_of(k), [done = std::move(done), reached] { done(reached); });
+    if (done) {
+        run_on(reply_worker(origin), [done = std::move(done), ack = publish_ack{reached, m->cur}] { done(ack); });
+    }
 }
 
 void broker::deliver_batch(worker_id w, std::shared_ptr<batch> b) {

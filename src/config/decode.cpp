@@ -176,8 +176,19 @@ http_options decode_http(map_reader r) {
     r.duration("handshake_timeout", h.handshake_timeout);
     r.duration("idle_timeout", h.idle_timeout);
     r.boolean("ws_deflate", h.ws_deflate);
+    r.duration("sse_heartbeat", h.sse_heartbeat);
     r.finish();
     return h;
+}
+
+buffer_options decode_buffer(map_reader r) {
+    buffer_options b;
+    r.integer("max_messages", b.max_messages);
+    r.size("max_bytes", b.max_bytes);
+    r.duration("max_age", b.max_age);
+    r.size("max_total_bytes", b.max_total_bytes);
+    r.finish();
+    return b;
 }
 
 } // namespace
@@ -195,6 +206,7 @@ options decode(const YAML::Node& root) {
     o.shutdown = decode_shutdown(map_reader(r.child("shutdown"), "shutdown"));
     o.broker = decode_broker(map_reader(r.child("broker"), "broker"));
     o.http = decode_http(map_reader(r.child("http"), "http"));
+    o.buffer = decode_buffer(map_reader(r.child("buffer"), "buffer"));
     r.finish();
     return o;
 }

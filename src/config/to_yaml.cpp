@@ -102,6 +102,13 @@ void emit_rest(YAML::Emitter& e, const options& o) {
     kv(e, "handshake_timeout", format_duration(o.http.handshake_timeout));
     kv(e, "idle_timeout", format_duration(o.http.idle_timeout));
     kv(e, "ws_deflate", o.http.ws_deflate);
+    kv(e, "sse_heartbeat", format_duration(o.http.sse_heartbeat));
+    e << YAML::EndMap;
+    e << YAML::Key << "buffer" << YAML::Value << YAML::BeginMap;
+    kv(e, "max_messages", o.buffer.max_messages);
+    kv(e, "max_bytes", format_size(o.buffer.max_bytes));
+    kv(e, "max_age", format_duration(o.buffer.max_age));
+    kv(e, "max_total_bytes", format_size(o.buffer.max_total_bytes));
     e << YAML::EndMap;
 }
 

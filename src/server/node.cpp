@@ -62,7 +62,8 @@ struct node::impl {
     explicit impl(config::options o)
         : opts(std::move(o)), rt(opts.node.workers), dispatcher(rt), blocking(2), bstats(metrics),
           brk(dispatcher, broker::broker_options{opts.broker.shards,
-              {opts.mqtt.max_inflight, opts.mqtt.max_queued_messages, opts.mqtt.max_queued_bytes}}, bstats),
+              {opts.mqtt.max_inflight, opts.mqtt.max_queued_messages, opts.mqtt.max_queued_bytes},
+              {opts.buffer.max_messages, opts.buffer.max_bytes, opts.buffer.max_age, opts.buffer.max_total_bytes}}, bstats),
           authn(auth_options(opts.auth)),
           mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size()),
           admin{metrics, [this] { return ready.load(); }},
@@ -75,9 +76,9 @@ struct node::impl {
                    gateway::ws::json_session::start(std::make_shared<gateway::ws::json_session>(
                        json, std::move(t), static_cast<broker::worker_id>(w), std::move(slot)));
                },
-               [this](core::message_ptr m, std::function<void(std::size_t)> done) { brk.publish(std::move(m), std::move(done)); },
                [this](bool loopback) { return authn.authenticate({std::nullopt, std::nullopt, {}, loopback}).has_value(); },
-               core::topic_limits{opts.mqtt.max_topic_length, opts.mqtt.max_topic_levels}},
+               core::topic_limits{opts.mqtt.max_topic_length, opts.mqtt.max_topic_levels}, &brk,
+               std::vector<std::unordered_set<gateway::http::channel_watch*>>(rt.size())},
           json(brk, authn, json_limits(opts), mqtt.opts.queue, metrics, rt.size()),
           sys(rt.context(0), brk, mqtt.counters, opts.sys.interval) {
         open_listeners();
@@ -179,6 +180,7 @@ void node::stop() {
         for (auto* c : live) c->shutdown();
         auto json = std::vector<gateway::ws::json_session*>(i.json.live[w].begin(), i.json.live[w].end());
         for (auto* c : json) c->shutdown();
+        gateway::http::shutdown_watches(i.http, w);
     });
     // Wait (bounded) for the connections to flush and close.
     auto deadline = std::chrono::steady_clock::now() + i.opts.shutdown.grace;

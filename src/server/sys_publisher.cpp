@@ -33,7 +33,7 @@ void sys_publisher::put(const std::string& topic, const std::string& value) {
     m.topic = topic;
     m.payload = value;
     m.retain = true;
-    broker_.publish(core::make_message(std::move(m)));
+    broker_.publish(std::move(m));
 }
 
 void sys_publisher::publish_all() {

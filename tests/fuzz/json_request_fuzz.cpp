@@ -91,8 +91,8 @@ bool same_message(message a, message b) {
 
 void check_publish(const publish_cmd& p) {
     message m = message_from_publish(p, "fuzz");
-    const cursor_fields cursor{1, "e", 2};
-    const std::string push = encode_message_push(m, &cursor);
+    m.cur = {1, 0xe, 2};
+    const std::string push = encode_message_push(m, true);
     const auto v = parse_or_abort(push);
     const auto& obj = v.as_object();
     const bool as_data = is_json_text(p.payload, max_data_depth);

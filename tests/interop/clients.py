@@ -343,3 +343,139 @@ class VersionedCases:
         self.track(c)
         c.connect()
         return c
+
+
+# ---------------------------------------------------------------------------------------------
+# curl: REST, long-poll and SSE
+
+def curl(server, path, *args, data=None, timeout=10):
+    """Returns (status, body) of one curl request to the HTTP listener, with a deadline."""
+    cmd = ["curl", "-s", "-m", str(timeout), "-o", "-", "-w", "\n%{http_code}", *args]
+    if data is not None:
+        cmd += ["--data-binary", "@-"]
+    cmd.append(f"http://{HOST}:{server.http_port}{path}")
+    out = subprocess.run(cmd, input=data, capture_output=True, timeout=timeout + 10).stdout
+    body, _, code = out.rpartition(b"\n")
+    return int(code or 0), body
+
+
+def message_payload(m):
+    """The payload bytes of a message object (long-poll, SSE, JSON push) and whether it came as
+    "data" (JSON text, compared structurally by callers)."""
+    import base64
+    import json
+    if "data_b64" in m:
+        return base64.b64decode(m["data_b64"]), False
+    return json.dumps(m["data"]).encode(), True
+
+
+class SseStream:
+    """`curl -N` on `/v1/stream`, its events parsed as they arrive (a reader thread):
+    `events` holds dicts with "event", "id", "data" (lines joined by "\\n"); comments go to
+    `comments`."""
+
+    def __init__(self, server, query, last_event_id=None, extra=()):
+        cmd = ["curl", "-sN", "-D", "/dev/stderr", *extra]
+        if last_event_id is not None:
+            cmd += ["-H", f"Last-Event-ID: {last_event_id}"]
+        cmd.append(f"http://{HOST}:{server.http_port}/v1/stream?{query}")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.events, self.comments, self.headers = [], [], b""
+        self.cv = threading.Condition()
+        self.done = False
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.err_reader = threading.Thread(target=self._read_headers, daemon=True)
+        self.err_reader.start()
+
+    def _read_headers(self):
+        for line in self.proc.stderr:
+            with self.cv:
+                self.headers += line
+                self.cv.notify_all()
+
+    def _read(self):
+        cur = {"event": "message", "id": None, "data": []}
+        for raw in self.proc.stdout:
+            line = raw.decode().rstrip("\n").rstrip("\r")
+            with self.cv:
+                if line == "":
+                    if cur["data"]:
+                        self.events.append({"event": cur["event"], "id": cur["id"], "data": "\n".join(cur["data"])})
+                    cur = {"event": "message", "id": cur["id"], "data": []}
+                    self.cv.notify_all()
+                elif line.startswith(":"):
+                    self.comments.append(line[1:].strip())
+                    self.cv.notify_all()
+                else:
+                    name, _, value = line.partition(":")
+                    value = value[1:] if value.startswith(" ") else value
+                    if name == "data":
+                        cur["data"].append(value)
+                    elif name in ("event", "id"):
+                        cur[name] = value
+        with self.cv:
+            self.done = True
+            self.cv.notify_all()
+
+    def wait(self, pred, timeout=WAIT, what="events"):
+        deadline = time.monotonic() + timeout
+        with self.cv:
+            while not pred(self):
+                left = deadline - time.monotonic()
+                if left <= 0 or self.done:
+                    raise AssertionError(f"SSE: no {what} within {timeout}s (done={self.done}); "
+                                         f"events={self.events} comments={self.comments}")
+                self.cv.wait(min(left, 0.5))
+
+    def messages(self):
+        import json
+        with self.cv:
+            return [json.loads(e["data"]) for e in self.events if e["event"] == "message"]
+
+    def wait_messages(self, n, timeout=WAIT):
+        self.wait(lambda s: sum(1 for e in s.events if e["event"] == "message") >= n, timeout, f"{n} messages")
+        return self.messages()
+
+    def wait_exit(self, timeout=WAIT):
+        rc = self.proc.wait(timeout=timeout)
+        self.reader.join(timeout=timeout)
+        return rc
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=WAIT)
+        self.reader.join(timeout=WAIT)
+        self.err_reader.join(timeout=WAIT)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+class LongPoller:
+    """A long-poll loop with curl on its own thread: each reply's messages are appended to
+    `got` and its cursor is used for the next poll, as a client is meant to."""
+
+    def __init__(self, server, query, cursor=None, timeout=1):
+        import json
+        self.got, self.replies, self.stop = [], [], threading.Event()
+        self.cursor = cursor
+
+        def loop():
+            while not self.stop.is_set():
+                q = query + (f"&cursor={self.cursor}" if self.cursor else "") + f"&timeout={timeout}"
+                code, body = curl(server, f"/v1/subscribe?{q}", timeout=timeout + 10)
+                if code != 200:
+                    self.replies.append((code, body))
+                    return
+                r = json.loads(body)
+                self.replies.append(r)
+                self.got.extend(r["messages"])
+                self.cursor = r["cursor"]
+
+        self.t = threading.Thread(target=loop, daemon=True)
+        self.t.start()
+
+    def close(self):
+        self.stop.set()
+        self.t.join(WAIT + 15)

@@ -1,7 +1,7 @@
 """Every publisher protocol to every subscriber protocol, checking bytes and order: publishers
 over MQTT/TCP (paho), MQTT over WebSocket (paho), the JSON protocol (python3-websockets) and
-REST (curl); subscribers over MQTT/TCP, MQTT over WebSocket and the JSON protocol. Long-poll
-and SSE join this matrix when they exist."""
+REST (curl); subscribers over MQTT/TCP, MQTT over WebSocket, the JSON protocol, long-poll and
+SSE (curl)."""
 import asyncio
 import base64
 import json
@@ -13,6 +13,7 @@ import paho.mqtt.client as paho
 import websockets
 
 from runnel_fixture import HOST, RunnelTestCase, eventually, main
+from clients import LongPoller, SseStream, curl, message_payload
 
 N = 20  # messages per (publisher, subscriber) pair
 PAYLOADS = [b'{"n": %d}' % i if i % 2 == 0 else bytes([i, 0, 255, 10]) + b"bin" for i in range(N)]
@@ -69,6 +70,26 @@ class JsonSub:
         self.t.join(10)
 
 
+class CurlSub:
+    """Long-poll or SSE through curl, with the same `got` as the others."""
+
+    def __init__(self, server, sse):
+        if sse:
+            self.src = SseStream(server, "channel=x/%23")
+            self.src.wait(lambda st: b"200" in st.headers, what="the stream to open")
+        else:
+            cursor = json.loads(curl(server, "/v1/subscribe?channel=x/%23&timeout=0")[1])["cursor"]
+            self.src = LongPoller(server, "channel=x/%23", cursor=cursor)
+
+    @property
+    def got(self):
+        msgs = self.src.messages() if isinstance(self.src, SseStream) else list(self.src.got)
+        return [(m["channel"], *message_payload(m)) for m in msgs]
+
+    def close(self):
+        self.src.close()
+
+
 def publish_all(kind, server, topic):
     if kind in ("mqtt", "mqtt_ws"):
         c = paho.Client(client_id="", protocol=paho.MQTTv5, transport="websockets" if kind == "mqtt_ws" else "tcp")
@@ -112,7 +133,8 @@ def same(a, b):
 class Matrix(RunnelTestCase):
     def test_every_publisher_to_every_subscriber_in_order(self):
         s = self.start_server()
-        subs = {"mqtt": MqttSub(s, False), "mqtt_ws": MqttSub(s, True), "json": JsonSub(s)}
+        subs = {"mqtt": MqttSub(s, False), "mqtt_ws": MqttSub(s, True), "json": JsonSub(s),
+                "long_poll": CurlSub(s, False), "sse": CurlSub(s, True)}
         for sub in subs.values():
             self.addCleanup(sub.close)
         pubs = ["mqtt", "mqtt_ws", "json", "rest"]

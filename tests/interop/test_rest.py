@@ -1,21 +1,10 @@
 """REST publish (`POST /v1/channels/{channel}/messages`) with curl, received by MQTT clients
 (mosquitto_sub, paho v5) byte-exact, and every documented refusal."""
-import subprocess
+import json
 import unittest
 
-from runnel_fixture import HOST, RunnelTestCase, main
-from clients import V5, PahoClient
-
-
-def curl(server, path, *args, data=None):
-    """Returns (status, body) of one curl request with a deadline."""
-    cmd = ["curl", "-s", "-m", "10", "-o", "-", "-w", "\n%{http_code}", *args]
-    if data is not None:
-        cmd += ["--data-binary", "@-"]
-    cmd.append(f"http://{HOST}:{server.http_port}{path}")
-    out = subprocess.run(cmd, input=data, capture_output=True, timeout=20).stdout
-    body, _, code = out.rpartition(b"\n")
-    return int(code), body
+from runnel_fixture import RunnelTestCase, main
+from clients import V5, PahoClient, curl
 
 
 class RestPublish(RunnelTestCase):
@@ -27,7 +16,11 @@ class RestPublish(RunnelTestCase):
         sub.subscribe("dev/#", qos=1)
         code, body = curl(s, "/v1/channels/dev%2F1/messages", "-H", "Content-Type: application/json",
                           data=b'{"temp": 21.5}')
-        self.assertEqual((code, body), (200, b'{"ok":true,"matched":1}'))
+        self.assertEqual(code, 200, body)
+        reply = json.loads(body)
+        self.assertEqual((reply["ok"], reply["matched"], reply["offset"]), (True, 1, 1))
+        self.assertRegex(reply["epoch"], "^[0-9a-f]{16}$")
+        self.assertRegex(reply["tt"], "^[0-9]{17,20}$")
         binary = bytes(range(256))
         code, _ = curl(s, "/v1/channels/dev%2F2/messages", "-H", "Content-Type: application/octet-stream", data=binary)
         self.assertEqual(code, 200)

@@ -56,6 +56,8 @@ class JsonProtocol(RunnelTestCase):
                 m = await recv_until(ws, lambda f: f.get("op") == "message")
                 self.assertEqual(m["channel"], "chat/1")
                 self.assertEqual(m["data"], {"t": "hi"})
+                self.assertEqual((m["offset"], len(m["epoch"])), (1, 16))  # the cursor
+                self.assertRegex(m["tt"], "^[0-9]+$")
                 self.assertEqual(m["headers"]["content-type"], "application/json")
                 self.assertEqual(m["headers"]["k"], "v")
                 mosquitto_pub(s.mqtt_port, "chat/2", "\x01\x02\x7f-bin")
@@ -64,7 +66,14 @@ class JsonProtocol(RunnelTestCase):
                 # JSON -> MQTT: data_b64 bytes arrive exactly; headers become v5 properties.
                 await ws.send(json.dumps({"id": 2, "op": "publish", "channel": "chat/3", "data_b64": "AAEC/w==",
                                           "headers": {"content-type": "application/octet-stream", "trace": "t1"}}))
-                await recv_until(ws, lambda f: f.get("id") == 2)
+                ack = await recv_until(ws, lambda f: f.get("id") == 2)
+                self.assertEqual((ack["ok"], ack["matched"], ack["offset"]), (True, 2, 1))  # MQTT and this socket
+                self.assertRegex(ack["tt"], "^[0-9]+$")
+                # A resume is answered honestly, never silently.
+                await ws.send(json.dumps({"id": 3, "op": "subscribe", "channel": "x", "since": {"tt": "1"}}))
+                r = await recv_until(ws, lambda f: f.get("id") == 3)
+                self.assertEqual((r["ok"], r["recovered"]), (True, False))
+                self.assertIn("long-poll and SSE", r["reason"])
         run(scenario())
         msgs = mqtt_sub.wait_messages(1, topic="chat/3")
         self.assertEqual(msgs[0].payload, b"\x00\x01\x02\xff")
@@ -222,6 +231,39 @@ class HttpListener(RunnelTestCase):
             self.assertTrue(closed)
             self.assertLess(time.monotonic() - start, 3.5)
         self.assertTrue(s.healthz())
+
+
+    def test_a_silent_json_client_is_pinged_then_cut(self):
+        """A half-open JSON WebSocket client (it never answers the server's pings) is closed after
+        http.idle_timeout; an answering one (python3-websockets pongs) stays."""
+        s = self.start_server("--set", "http.idle_timeout=2s")
+        with socket.create_connection((HOST, s.http_port), timeout=10) as c:
+            c.sendall(b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                      b"Sec-WebSocket-Protocol: runnel.json\r\n\r\n")
+            start = time.monotonic()
+            data = b""
+            while True:  # read (and ignore pings) until the server closes
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+                self.assertLess(time.monotonic() - start, 8, "the silent client was not cut")
+            self.assertIn(b" 101 ", data.split(b"\r\n", 1)[0])
+            self.assertGreater(time.monotonic() - start, 1.5)
+
+        async def answering():
+            async with websockets.connect(ws_url(s), subprotocols=["runnel.json"]) as ws:
+                await asyncio.sleep(0)  # pings are answered by the library while we wait below
+                deadline = time.monotonic() + 4
+                while time.monotonic() < deadline:
+                    try:
+                        await asyncio.wait_for(ws.recv(), deadline - time.monotonic())
+                    except asyncio.TimeoutError:
+                        break
+                await ws.send(json.dumps({"id": 1, "op": "ping"}))
+                self.assertEqual(await recv_json(ws), {"id": 1, "ok": True})
+        run(answering())
 
 
 if __name__ == "__main__":

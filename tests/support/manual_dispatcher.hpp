@@ -22,10 +22,14 @@ public:
 
     /// Runs `fn` as if on worker `w`, then everything it posted, until all queues are empty.
     void on(broker::worker_id w, const std::function<void()>& fn) {
+        start(w, fn);
+        drain();
+    }
+    /// Runs `fn` as if on worker `w` and leaves what it posted queued (interleavings).
+    void start(broker::worker_id w, const std::function<void()>& fn) {
         current_ = w;
         fn();
         current_ = static_cast<broker::worker_id>(queues_.size());
-        drain();
     }
     void drain() {
         for (bool any = true; any;) {

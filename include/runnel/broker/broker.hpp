@@ -9,11 +9,17 @@
 /// takes its session along (the old worker forwards late deliveries). Client ids map to
 /// sessions in one registry behind a mutex, touched only on connect and session end.
 ///
+/// Cursors: the shard of a channel stamps every message with its offset, epoch and timetoken
+/// (core/cursor.hpp) and keeps the newest ones in the channel's buffer, which read() serves.
+///
 /// Affinity: every method is called on a worker (the one owning the session it names) except
-/// publish(), callable from any thread. Callbacks run on the calling worker.
+/// publish(), read() and now_tt(), callable from any thread. Callbacks run on the calling
+/// worker (on worker 0 for a caller that is not a worker).
+#include "runnel/broker/channel_buffer.hpp"
 #include "runnel/broker/dispatcher.hpp"
 #include "runnel/broker/session.hpp"
 #include "runnel/broker/stats.hpp"
+#include "runnel/core/cursor.hpp"
 #include "runnel/core/message.hpp"
 
 #include <chrono>
@@ -29,6 +35,21 @@ namespace runnel::broker {
 struct broker_options {
     std::size_t shards = 0; // 0 = one per worker
     session_limits limits;
+    buffer_limits buffer;
+};
+
+/// What publish() reports once the message is routed.
+struct publish_ack {
+    std::size_t reached = 0; // subscriptions (sessions and shared-group picks) it went to
+    core::cursor cur;        // the cursor the message got
+};
+
+/// What read() returns: buffered messages after a cursor, in timetoken order.
+struct read_result {
+    std::vector<core::message_ptr> messages;
+    std::uint64_t cursor = 0; // the cursor to read from next time
+    bool complete = true;     // false: some message after the cursor is gone (see reason)
+    std::string reason;
 };
 
 struct sub_request {
@@ -63,9 +84,18 @@ public:
     /// `done` gets, per filter, whether a subscription existed.
     void unsubscribe(session* s, std::vector<std::string> filters, std::function<void(std::vector<bool>)> done);
 
-    /// Routes `m` (any thread). `done`, if set, runs on the calling worker once the message is
-    /// routed, with the number of subscriptions it reached.
-    void publish(core::message_ptr m, std::function<void(std::size_t)> done = {});
+    /// Stamps and routes `m` (any thread). `done`, if set, runs on the calling worker once the
+    /// message is routed.
+    void publish(core::message m, std::function<void(const publish_ack&)> done = {});
+
+    /// Reads the buffered messages with tt > `since` on every channel matching one of
+    /// `filters` (valid filters, no `$share/`), oldest tt first, at most `limit` of them. Only
+    /// messages below a horizon every consulted shard has passed are returned, so reading again
+    /// from the returned cursor never skips one stamped later with a smaller tt.
+    void read(std::vector<std::string> filters, std::uint64_t since, std::size_t limit,
+              std::function<void(read_result)> done);
+    /// A cursor meaning "now": reading from it returns only messages published after the call.
+    std::uint64_t now_tt() const noexcept { return clock_.last(); }
 
     std::size_t shard_count() const noexcept { return shards_.size(); }
     std::size_t worker_count() const noexcept { return workers_.size(); }
@@ -90,7 +120,9 @@ private:
     std::size_t shard_of(std::string_view topic) const noexcept;
     worker_id worker_of(std::size_t k) const noexcept { return static_cast<worker_id>(k % workers_.size()); }
     void run_on(worker_id w, std::function<void()> fn);
-    void route(std::size_t k, core::message_ptr m, worker_id origin, std::function<void(std::size_t)> done);
+    void route(std::size_t k, std::shared_ptr<core::message> m, worker_id origin,
+               std::function<void(const publish_ack&)> done);
+    worker_id reply_worker(worker_id origin) const noexcept { return origin < workers_.size() ? origin : 0; }
     void deliver_batch(worker_id w, std::shared_ptr<batch> b);
     void redeliver(core::message_ptr m, shared_origin from, session_id exclude, unsigned attempts);
     void bind(session_ref ref, const sub_record& r);
@@ -99,6 +131,8 @@ private:
     dispatcher& d_;
     broker_options opts_;
     broker_stats& stats_;
+    core::timetoken_clock clock_;
+    const std::uint64_t start_tt_ = clock_.last(); // cursors below this predate the node
     std::vector<std::unique_ptr<shard>> shards_;
     std::vector<std::unique_ptr<worker_state>> workers_;
     std::mutex registry_mutex_; // guards registry_ and next_id_

@@ -115,6 +115,15 @@ struct http_options {
     seconds handshake_timeout{10};        // whole request / upgrade must arrive within this
     seconds idle_timeout{60};             // keep-alive HTTP connection with no request
     bool ws_deflate = true;               // permessage-deflate offered to WebSocket clients
+    seconds sse_heartbeat{15};            // comment line sent on an idle SSE stream
+};
+
+/// Each channel's in-memory buffer of its newest messages (long-poll and SSE read it).
+struct buffer_options {
+    std::size_t max_messages = 1000;
+    std::size_t max_bytes = 1 << 20;
+    seconds max_age{3600};
+    std::size_t max_total_bytes = std::size_t{256} << 20; // all channels of the node
 };
 
 struct broker_options {
@@ -131,6 +140,7 @@ struct options {
     sys_options sys;
     shutdown_options shutdown;
     broker_options broker;
+    buffer_options buffer;
     http_options http;
 };
 

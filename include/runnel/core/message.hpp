@@ -1,6 +1,9 @@
 #pragma once
-/// The protocol-free message every module passes around. Built once at ingress, then immutable
-/// and shared (`message_ptr`) across workers; per-subscriber state lives in the delivery envelope.
+/// The protocol-free message every module passes around. Built once at ingress, stamped with its
+/// cursor by the channel's router shard, then immutable and shared (`message_ptr`) across
+/// workers; per-subscriber state lives in the delivery envelope.
+#include "runnel/core/cursor.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -34,6 +37,8 @@ struct message {
     std::optional<steady_time> expires_at;
     /// Publishing client id ("from"); no-local compares against it.
     std::string origin_client;
+    /// Stamped by the channel's router shard before anyone else sees the message.
+    cursor cur;
 };
 
 using message_ptr = std::shared_ptr<const message>;

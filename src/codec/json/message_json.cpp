@@ -105,20 +105,19 @@ void append_headers(std::string& out, const core::message& m) {
     else out.resize(start); // only reserved-name user properties: nothing to show
 }
 
-void append_cursor(std::string& out, const cursor_fields& c) {
+void append_cursor(std::string& out, const core::cursor& c) {
     out += ",\"offset\":";
     out += std::to_string(c.offset);
-    out += ",\"epoch\":";
-    append_json_string(out, c.epoch);
-    out += ",\"tt\":\"";
-    out += std::to_string(c.tt);
+    out += ",\"epoch\":\"";
+    out += core::epoch_string(c.epoch);
+    out += "\",\"tt\":\"";
+    out += core::tt_string(c.tt);
     out += '"';
 }
 
 } // namespace
 
-void append_message_json(std::string& out, const core::message& m, const cursor_fields* cursor,
-                         bool with_op) {
+void append_message_json(std::string& out, const core::message& m, bool with_op, bool retained) {
     out.reserve(out.size() + 96 + m.topic.size() + (m.payload.size() + 2) / 3 * 4 +
                 m.origin_client.size());
     out += with_op ? "{\"op\":\"message\",\"channel\":" : "{\"channel\":";
@@ -131,7 +130,8 @@ void append_message_json(std::string& out, const core::message& m, const cursor_
         append_base64(out, m.payload);
         out += '"';
     }
-    if (cursor) append_cursor(out, *cursor);
+    if (m.cur.stamped()) append_cursor(out, m.cur);
+    if (retained) out += ",\"retained\":true";
     if (!m.origin_client.empty()) {
         out += ",\"from\":";
         append_json_string(out, m.origin_client);

@@ -5,6 +5,7 @@
 
 #include "responses.hpp"
 #include "rest.hpp"
+#include "streams.hpp"
 #include "runnel/gateway/http/ws_transport.hpp"
 
 #include "runnel/obs/log.hpp"
@@ -108,6 +109,9 @@ struct session {
             RUNNEL_LOG_DEBUG(obs::http_log(), "peer={} websocket accept failed: {}", remote, ec.message());
             co_return;
         }
+        // MQTT has its own keep-alive; a JSON client is pinged when idle and cut when it stays
+        // silent for http.idle_timeout (a half-open peer holds nothing for long).
+        if (!mqtt) ws.set_option(websocket::stream_base::timeout{ctx.opts.handshake_timeout, ctx.opts.idle_timeout, true});
         auto wt = std::make_unique<ws_transport>(std::move(ws), std::move(remote), loopback, kind, mqtt);
         if (mqtt) ctx.on_mqtt(std::move(wt), worker, std::move(slot));
         else ctx.on_json(std::move(wt), worker, std::move(slot));
@@ -137,10 +141,31 @@ struct session {
                 }
                 co_return co_await upgrade(std::move(req), is_mqtt);
             }
+            if (path == sse_path && req.method() != bhttp::verb::options) {
+                // The stream owns the connection from here; its own guard bounds stalled writes.
+                *alive = false;
+                deadline.cancel();
+                co_await serve_sse(ctx, req, *t, worker);
+                break;
+            }
             // Not a conditional expression: GCC 12 miscompiles co_await inside ?: .
             response res;
-            if (is_rest(req)) res = co_await handle_rest(ctx, req, t->loopback());
-            else res = route(ctx, req);
+            bool preflight = req.method() == bhttp::verb::options &&
+                             !req[bhttp::field::access_control_request_method].empty();
+            if (preflight) {
+                res = route(ctx, req);
+            } else if (path.starts_with("/v1/") && !origin_allowed(ctx, req)) {
+                res = json_error(403, "origin not allowed (http.cors_origins)", req.keep_alive());
+            } else if (path == long_poll_path) {
+                // The connection deadline must not cut a poll that is waiting on purpose.
+                deadline.cancel();
+                res = co_await handle_long_poll(ctx, req, worker, t->loopback());
+            } else if (is_rest(req)) {
+                res = co_await handle_rest(ctx, req, t->loopback());
+            } else {
+                res = route(ctx, req);
+            }
+            add_cors(ctx, req, res);
             if (!co_await write(res) || !res.keep_alive()) break;
             arm(ctx.opts.idle_timeout);
         }

@@ -29,6 +29,8 @@ std::string_view host_of_origin(std::string_view origin) {
     return p == std::string_view::npos ? origin : origin.substr(p + 3);
 }
 
+} // namespace
+
 void add_cors(const http_context& ctx, const request_t& req, response& res) {
     auto origin = req[bhttp::field::origin];
     if (origin.empty() || ctx.opts.cors_origins.empty()) return;
@@ -37,8 +39,6 @@ void add_cors(const http_context& ctx, const request_t& req, response& res) {
     res.set(bhttp::field::access_control_allow_origin, any ? "*" : std::string(origin));
     if (!any) res.set(bhttp::field::vary, "Origin");
 }
-
-} // namespace
 
 response json_error(unsigned status, std::string_view message, bool keep_alive) {
     response res{static_cast<bhttp::status>(status), 11};

@@ -24,6 +24,8 @@ std::string serialize(const response& res);
 std::string_view target_path(const request_t& req);
 /// Whether `origin` may use this listener (http.cors_origins; same host as the request's Host).
 bool origin_allowed(const http_context& ctx, const request_t& req);
+/// Adds Access-Control-Allow-Origin (and Vary) when the request's Origin is allowed cross-origin.
+void add_cors(const http_context& ctx, const request_t& req, response& res);
 /// A refusal for a WebSocket upgrade (Origin, missing subprotocol), or nullopt to accept.
 std::optional<response> check_upgrade(const http_context& ctx, const request_t& req, std::string_view subprotocol);
 /// The MQTT subprotocol to echo ("mqtt", or "mqttv3.1" for old clients), empty if none offered.

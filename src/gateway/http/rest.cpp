@@ -1,11 +1,11 @@
 #include "rest.hpp"
 
-#include "runnel/codec/json/text.hpp"
+#include "await_callback.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "runnel/broker/broker.hpp"
+#include "runnel/codec/json/text.hpp"
+#include "runnel/core/url.hpp"
+
 #include <boost/beast/http/field.hpp>
 
 namespace runnel::gateway::http {
@@ -58,23 +58,6 @@ std::variant<core::message, response> message_of(http_context& ctx, const reques
 
 } // namespace
 
-std::optional<std::string> percent_decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '%') {
-            out += s[i];
-            continue;
-        }
-        if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
-            !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
-            return std::nullopt;
-        out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-        i += 2;
-    }
-    return out;
-}
-
 bool is_rest(const request_t& req) { return target_path(req).starts_with(channels_prefix); }
 
 asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback) {
@@ -90,21 +73,19 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
     }
     if (!ctx.ready()) co_return json_error(503, "server is shutting down", false);
     if (!ctx.anonymous_allowed(loopback)) co_return json_error(401, "credentials required", ka);
-    auto channel = percent_decode(encoded);
+    auto channel = core::percent_decode(encoded);
     if (!channel) co_return json_error(400, "malformed percent-encoding in the channel name", ka);
     auto built = message_of(ctx, req, std::move(*channel));
     if (auto* refusal = std::get_if<response>(&built)) co_return std::move(*refusal);
 
-    // Answer once the router has taken the message (durability arrives with the retention log).
-    auto ex = co_await asio::this_coro::executor;
-    auto state = std::make_shared<std::pair<bool, std::size_t>>(false, 0);
-    auto wake = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
-    ctx.publish(core::make_message(std::move(std::get<core::message>(built))), [state, wake](std::size_t n) {
-        *state = {true, n};
-        wake->cancel();
+    // Answer once the router has stamped and routed the message (durability arrives with the
+    // retention log).
+    auto ack = co_await await_callback<broker::publish_ack>([&](auto cb) {
+        ctx.broker->publish(std::move(std::get<core::message>(built)), [cb](const broker::publish_ack& a) { cb(a); });
     });
-    while (!state->first) co_await wake->async_wait(asio::as_tuple(asio::use_awaitable));
-    co_return ok_json(req, "{\"ok\":true,\"matched\":" + std::to_string(state->second) + "}");
+    co_return ok_json(req, "{\"ok\":true,\"matched\":" + std::to_string(ack.reached) + ",\"offset\":" +
+                               std::to_string(ack.cur.offset) + ",\"epoch\":\"" + core::epoch_string(ack.cur.epoch) +
+                               "\",\"tt\":\"" + core::tt_string(ack.cur.tt) + "\"}");
 }
 
 } // namespace runnel::gateway::http

@@ -10,7 +10,5 @@ namespace runnel::gateway::http {
 bool is_rest(const request_t& req);
 /// Answers a REST request; publishes wait for routing before the answer.
 boost::asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback);
-/// Percent-decodes a path segment; nullopt for a malformed escape.
-std::optional<std::string> percent_decode(std::string_view s);
 
 } // namespace runnel::gateway::http

@@ -103,9 +103,8 @@ void connection::route_publish(wire::publish p) {
     if (pr.message_expiry_interval)
         m.expires_at = std::chrono::steady_clock::now() + std::chrono::seconds(*pr.message_expiry_interval);
     m.origin_client = client_id_;
-    auto msg = core::make_message(std::move(m));
     if (p.qos == 0) {
-        ctx_.broker.publish(std::move(msg));
+        ctx_.broker.publish(std::move(m));
         return;
     }
     ++inbound_unacked_;
@@ -113,8 +112,8 @@ void connection::route_publish(wire::publish p) {
     auto id = p.packet_id;
     auto qos = p.qos;
     // Acknowledge once the router has taken the message (and, later, once it is durable).
-    ctx_.broker.publish(std::move(msg), [self, id, qos](std::size_t reached) {
-        auto code = reached == 0 && self->v5() ? wire::reason::no_matching_subscribers : wire::reason::success;
+    ctx_.broker.publish(std::move(m), [self, id, qos](const broker::publish_ack& ack) {
+        auto code = ack.reached == 0 && self->v5() ? wire::reason::no_matching_subscribers : wire::reason::success;
         if (qos == 1) {
             --self->inbound_unacked_;
             self->send(wire::puback{id, code, {}});

@@ -155,7 +155,7 @@ void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
     ctx_.broker.subscribe(session_, {{c.channel, opts, 0}}, [self, id, resume, opts](std::vector<broker::sub_outcome> out) {
         json::reply_ok ok(id);
         // No retention log yet: a resume request is answered honestly, never silently.
-        if (resume) ok.field("recovered", false).field("reason", "history is not retained by this server version");
+        if (resume) ok.field("recovered", false).field("reason", "resuming a WebSocket subscription arrives with the retention log; long-poll and SSE resume from cursors");
         self->send(std::move(ok).str());
         if (!self->session_) return;
         auto now = std::chrono::steady_clock::now();
@@ -177,16 +177,20 @@ void json_session::on_publish(const std::string& id, json::publish_cmd c) {
         send(json::encode_error(id, 403, "$SYS channels are the server's"));
         return;
     }
-    auto msg = core::make_message(json::message_from_publish(std::move(c), client_id_));
     auto self = shared_from_this();
-    ctx_.broker.publish(std::move(msg), [self, id](std::size_t reached) {
-        self->send(json::reply_ok(id).field("matched", reached).str());
+    ctx_.broker.publish(json::message_from_publish(std::move(c), client_id_), [self, id](const broker::publish_ack& ack) {
+        self->send(json::reply_ok(id)
+                       .field("matched", ack.reached)
+                       .field("offset", ack.cur.offset)
+                       .field("epoch", core::epoch_string(ack.cur.epoch))
+                       .field("tt", core::tt_string(ack.cur.tt))
+                       .str());
     });
 }
 
 bool json_session::deliver(const broker::delivery& d) {
     if (closing_) return false;
-    auto r = out_.push(json::encode_message_push(*d.msg), true);
+    auto r = out_.push(json::encode_message_push(*d.msg, d.retain), true);
     if (r == net::write_queue::push_result::dropped) {
         ctx_.counters.dropped.inc();
         return false;

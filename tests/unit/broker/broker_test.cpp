@@ -55,7 +55,7 @@ struct fixture : ::testing::Test {
         ASSERT_TRUE(done);
     }
     void publish(broker::worker_id w, core::message_ptr m) {
-        d.on(w, [&] { b.publish(std::move(m)); });
+        d.on(w, [&] { b.publish(core::message(*m)); });
     }
 };
 

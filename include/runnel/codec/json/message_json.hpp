@@ -18,30 +18,22 @@
 
 namespace runnel::codec::json {
 
-/// Where a stored message sits in its channel's log (DESIGN: every stored message has one).
-/// `epoch` is only read during the call.
-struct cursor_fields {
-    std::uint64_t offset = 0;
-    std::string_view epoch;
-    std::uint64_t tt = 0; // written as a decimal string: JavaScript numbers stop at 2^53
-};
-
 /// Deepest payload nesting that is still shown as `"data"`; deeper JSON goes as `"data_b64"`.
 constexpr std::size_t max_data_depth = 64;
 
 /// Appends `{"op":"message","channel":..,"data"|"data_b64":..,"offset":..,"epoch":..,
-/// "tt":"..","from":..,"headers":{..}}` to `out`. `"op"` only when `with_op`; the cursor only
-/// when `cursor` is non-null; `"from"` only for a non-empty origin; `"headers"` only when the
-/// message has any (content type, response topic, correlation data, user properties; a
-/// repeated user property name becomes an array of its values, in order).
-void append_message_json(std::string& out, const core::message& m, const cursor_fields* cursor,
-                         bool with_op);
+/// "tt":"..","retained":true,"from":..,"headers":{..}}` to `out`. `"op"` only when `with_op`;
+/// the cursor only when the message is stamped (`tt` as a decimal string: JavaScript numbers
+/// stop at 2^53); `"retained"` only when `retained` (a retained message sent on subscribe);
+/// `"from"` only for a non-empty origin; `"headers"` only when the message has any (content
+/// type, response topic, correlation data, user properties; a repeated user property name
+/// becomes an array of its values, in order).
+void append_message_json(std::string& out, const core::message& m, bool with_op, bool retained = false);
 
 /// The WebSocket push for `m`.
-inline std::string encode_message_push(const core::message& m,
-                                       const cursor_fields* cursor = nullptr) {
+inline std::string encode_message_push(const core::message& m, bool retained = false) {
     std::string out;
-    append_message_json(out, m, cursor, true);
+    append_message_json(out, m, true, retained);
     return out;
 }
 

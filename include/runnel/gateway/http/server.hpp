@@ -1,7 +1,8 @@
 #pragma once
 /// The HTTP listener: plain or TLS, HTTP/1.1 keep-alive, and WebSocket upgrades. An upgrade on
 /// `http.mqtt_path` (subprotocol "mqtt") becomes a net::transport handed to the MQTT gateway, so
-/// MQTT over WebSocket is the same MQTT as over TCP. Beast stays in the .cpp files.
+/// MQTT over WebSocket is the same MQTT as over TCP. REST publish, long-poll (`/v1/subscribe`)
+/// and SSE (`/v1/stream`) talk to the broker directly. Beast stays in the .cpp files.
 /// Affinity: a connection is served on the worker it was accepted onto.
 #include "runnel/config/options.hpp"
 #include "runnel/core/message.hpp"
@@ -10,10 +11,17 @@
 
 #include <functional>
 #include <memory>
+#include <unordered_set>
+#include <vector>
+
+namespace runnel::broker {
+class broker;
+}
 
 namespace runnel::gateway::http {
 
 class ws_transport;
+class channel_watch;
 
 struct http_context {
     config::http_options opts;
@@ -22,12 +30,17 @@ struct http_context {
     std::function<void(net::transport_ptr, std::size_t worker, std::shared_ptr<void> slot)> on_mqtt;
     /// Takes a WebSocket speaking the JSON protocol (text frames); unset = /ws not served.
     std::function<void(std::unique_ptr<ws_transport>, std::size_t worker, std::shared_ptr<void> slot)> on_json;
-    /// Routes a REST publish; `done` runs on the calling worker with the subscriptions reached.
-    std::function<void(core::message_ptr, std::function<void(std::size_t)> done)> publish;
     /// Whether a request without credentials may act (anonymous access, loopback rule).
     std::function<bool(bool loopback)> anonymous_allowed;
     core::topic_limits topics;
+    broker::broker* broker = nullptr;
+    /// Long-polls and SSE streams waiting on each worker, so shutdown can wake them.
+    /// Index = worker; each set is touched on its worker only.
+    std::vector<std::unordered_set<channel_watch*>> watches;
 };
+
+/// Wakes every long-poll and SSE stream of the calling worker so they finish (node shutdown).
+void shutdown_watches(http_context& ctx, std::size_t worker);
 
 /// Serves one HTTP connection until it closes or is upgraded.
 void serve_http(http_context& ctx, net::transport_ptr t, std::size_t worker, std::shared_ptr<void> slot);

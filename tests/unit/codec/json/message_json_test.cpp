@@ -57,21 +57,22 @@ TEST(json_push, cursor_origin_and_headers_in_design_order) {
     message m = msg("chat/1", R"({"t":"hi"})");
     m.origin_client = "alice";
     m.content_type = "application/json";
-    const cursor_fields c{42, "e1", 17321234567890123u};
-    EXPECT_EQ(encode_message_push(m, &c),
-              R"({"op":"message","channel":"chat/1","data":{"t":"hi"},"offset":42,"epoch":"e1",)"
-              R"("tt":"17321234567890123","from":"alice","headers":{"content-type":"application/json"}})");
+    m.cur = {42, 0xe1, 17321234567890123u};
+    EXPECT_EQ(encode_message_push(m, true),
+              R"({"op":"message","channel":"chat/1","data":{"t":"hi"},"offset":42,"epoch":"00000000000000e1",)"
+              R"("tt":"17321234567890123","retained":true,"from":"alice","headers":{"content-type":"application/json"}})");
     std::string lp = "[";
-    append_message_json(lp, m, nullptr, false);
+    append_message_json(lp, m, false);
     lp += ']';
-    EXPECT_EQ(lp, R"([{"channel":"chat/1","data":{"t":"hi"},"from":"alice",)"
-                  R"("headers":{"content-type":"application/json"}}])");
+    EXPECT_EQ(lp, R"([{"channel":"chat/1","data":{"t":"hi"},"offset":42,"epoch":"00000000000000e1",)"
+                  R"("tt":"17321234567890123","from":"alice","headers":{"content-type":"application/json"}}])");
 }
 
 TEST(json_push, max_cursor_values) {
-    const cursor_fields c{18446744073709551615u, "", 18446744073709551615u};
-    EXPECT_EQ(encode_message_push(msg("a", "1"), &c),
-              R"({"op":"message","channel":"a","data":1,"offset":18446744073709551615,"epoch":"",)"
+    message m = msg("a", "1");
+    m.cur = {18446744073709551615u, 18446744073709551615u, 18446744073709551615u};
+    EXPECT_EQ(encode_message_push(m),
+              R"({"op":"message","channel":"a","data":1,"offset":18446744073709551615,"epoch":"ffffffffffffffff",)"
               R"("tt":"18446744073709551615"})");
 }
 
@@ -126,9 +127,9 @@ TEST(json_push, user_properties_with_reserved_names_are_not_shown) {
 
 TEST(json_push, append_keeps_what_is_already_in_the_buffer) {
     std::string out = R"({"messages":[)";
-    append_message_json(out, msg("a", "1"), nullptr, false);
+    append_message_json(out, msg("a", "1"), false);
     out += ',';
-    append_message_json(out, msg("b", "x"), nullptr, false);
+    append_message_json(out, msg("b", "x"), false);
     out += R"(],"cursor":"c"})";
     EXPECT_EQ(out, R"({"messages":[{"channel":"a","data":1},{"channel":"b","data_b64":"eA=="}],"cursor":"c"})");
 }

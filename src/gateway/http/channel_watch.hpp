@@ -1,0 +1,61 @@
+#pragma once
+// The live half of long-poll and SSE: a short-lived broker session subscribed (QoS 0, no
+// retained) to the request's filters, whose only job is to wake the request when a matching
+// message is routed. The messages themselves are read from the channel buffers by cursor
+// (broker::read), so nothing depends on what this session was sent.
+//
+// Affinity: one worker (the HTTP connection's). Ownership: shared_ptr held by the request
+// coroutine; the broker holds a plain pointer only while attached, and close() detaches.
+#include "runnel/broker/broker.hpp"
+#include "runnel/broker/session_sink.hpp"
+#include "runnel/gateway/http/server.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace runnel::gateway::http {
+
+class channel_watch final : public broker::session_sink, public std::enable_shared_from_this<channel_watch> {
+public:
+    using clock = std::chrono::steady_clock;
+
+    channel_watch(http_context& ctx, std::size_t worker, boost::asio::any_io_executor ex);
+    ~channel_watch() override;
+
+    /// Opens the session and subscribes; false when the node stopped meanwhile.
+    boost::asio::awaitable<bool> open(std::vector<std::string> filters);
+    /// Returns once a matching message was routed since the last call, `until` passed, or the
+    /// node is stopping.
+    boost::asio::awaitable<void> wait(clock::time_point until);
+    /// Consumes the pending wake-up, if any.
+    bool take_wake() noexcept { return std::exchange(woken_, false); }
+    bool stopped() const noexcept { return stopped_; }
+    /// Node shutdown: wake the request and make it finish.
+    void shutdown();
+    /// Ends the session (idempotent). Callers must call it: the destructor does not.
+    void close();
+
+    bool deliver(const broker::delivery&) override;
+    void release(std::uint16_t) override {}
+    void kick(errc) override;
+
+private:
+    http_context& ctx_;
+    std::size_t worker_;
+    boost::asio::steady_timer timer_;
+    broker::session* session_ = nullptr;
+    bool woken_ = false;
+    bool stopped_ = false;
+    bool tracked_ = false;
+};
+
+/// broker::read as an awaitable.
+boost::asio::awaitable<broker::read_result> read_buffered(http_context& ctx, const std::vector<std::string>& filters,
+                                                          std::uint64_t since, std::size_t limit);
+
+} // namespace runnel::gateway::http

@@ -1,0 +1,30 @@
+#pragma once
+// The query of `GET /v1/subscribe` (long-poll) and `GET /v1/stream` (SSE): channel filters,
+// cursor, timeout, limit. docs/protocol.md has the table.
+#include "responses.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace runnel::gateway::http {
+
+struct cursor_query {
+    std::vector<std::string> filters;
+    std::optional<std::uint64_t> cursor;
+    std::chrono::seconds timeout{30};
+    std::size_t limit = 100;
+};
+
+constexpr std::size_t max_query_channels = 64;
+constexpr std::chrono::seconds max_poll_timeout{300};
+constexpr std::size_t max_poll_limit = 1000;
+
+/// The query of `req`, or the 400/422 answer naming what is wrong. `Last-Event-ID` (SSE) wins
+/// over `?cursor=`.
+std::variant<cursor_query, response> read_cursor_query(const request_t& req, const core::topic_limits& topics);
+
+} // namespace runnel::gateway::http

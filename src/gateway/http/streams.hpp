@@ -1,0 +1,27 @@
+#pragma once
+// Long-poll (`GET /v1/subscribe`) and SSE (`GET /v1/stream`): both read the channel buffers
+// from a cursor and wait on a channel_watch for more. docs/protocol.md has the wire format.
+#include "responses.hpp"
+
+#include "runnel/net/transport.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+namespace runnel::gateway::http {
+
+constexpr std::string_view long_poll_path = "/v1/subscribe";
+constexpr std::string_view sse_path = "/v1/stream";
+
+/// The refusal for a long-poll or SSE request that may not proceed (method, shutdown, origin,
+/// credentials), or nullopt.
+std::optional<response> check_stream_request(const http_context& ctx, const request_t& req, bool loopback);
+
+/// Answers one long-poll request (the connection stays usable afterwards).
+boost::asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker,
+                                                  bool loopback);
+
+/// Streams events to `t` until the client leaves, a write stalls past `http.idle_timeout`, or
+/// the node stops. The connection is done afterwards.
+boost::asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, net::transport& t, std::size_t worker);
+
+} // namespace runnel::gateway::http
