@@ -33,7 +33,8 @@ bool channel_buffer::read_after(std::uint64_t since, core::steady_time now, cons
 }
 
 void channel_buffer::evict_front() {
-    evicted_tt_ = entries_.front().msg->cur.tt;
+    // Never backwards: a newer message may already have been refused as too big (append).
+    evicted_tt_ = std::max(evicted_tt_, entries_.front().msg->cur.tt);
     bytes_ -= entries_.front().bytes;
     entries_.pop_front();
 }

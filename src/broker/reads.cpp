@@ -27,8 +27,10 @@ void note_gap(read_result& r, std::string reason) {
 
 } // namespace
 
-void broker::read(std::vector<std::string> filters, std::uint64_t since, std::size_t limit,
+void broker::read(std::vector<std::string> filters, std::uint64_t since, std::size_t limit, std::size_t max_bytes,
                   std::function<void(read_result)> done) {
+    bool future = since > clock_.last();
+    if (future) since = clock_.last();
     std::vector<std::size_t> consulted;
     for (const auto& f : filters) {
         if (core::has_wildcard(f)) {
@@ -45,7 +47,7 @@ void broker::read(std::vector<std::string> filters, std::uint64_t since, std::si
     g->pending = consulted.size();
     auto origin = reply_worker(d_.current());
     auto shared_filters = std::make_shared<const std::vector<std::string>>(std::move(filters));
-    auto finish = [this, g, since, limit, origin, done = std::move(done)] {
+    auto finish = [this, g, since, limit, max_bytes, future, origin, done = std::move(done)] {
         auto& r = g->out;
         std::sort(r.messages.begin(), r.messages.end(), [](const auto& a, const auto& b) { return a->cur.tt < b->cur.tt; });
         // A channel matched by two filters was read twice.
@@ -54,12 +56,17 @@ void broker::read(std::vector<std::string> filters, std::uint64_t since, std::si
                          r.messages.end());
         auto past = std::find_if(r.messages.begin(), r.messages.end(), [h = g->horizon](const auto& m) { return m->cur.tt > h; });
         r.messages.erase(past, r.messages.end());
-        if (since < start_tt_) { // the whole buffer postdates it: that is the reason to give
+        if (since < start_tt_ || future) { // these reasons explain everything else
             r.complete = false;
-            r.reason = "cursor is from before this node started";
+            r.reason = future ? "cursor is ahead of this node's clock" : "cursor is from before this node started";
         }
-        if (r.messages.size() > limit) {
-            r.messages.resize(limit);
+        std::size_t keep = 0;
+        for (std::size_t bytes = 0; keep < r.messages.size() && keep < limit; ++keep) {
+            bytes += r.messages[keep]->payload.size() + r.messages[keep]->topic.size();
+            if (keep > 0 && bytes > max_bytes) break;
+        }
+        if (keep < r.messages.size()) {
+            r.messages.resize(keep);
             r.cursor = r.messages.back()->cur.tt;
         } else {
             r.cursor = std::max(since, g->horizon);

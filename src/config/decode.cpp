@@ -177,6 +177,7 @@ http_options decode_http(map_reader r) {
     r.duration("idle_timeout", h.idle_timeout);
     r.boolean("ws_deflate", h.ws_deflate);
     r.duration("sse_heartbeat", h.sse_heartbeat);
+    r.integer("max_streams", h.max_streams);
     r.finish();
     return h;
 }

@@ -103,6 +103,7 @@ void emit_rest(YAML::Emitter& e, const options& o) {
     kv(e, "idle_timeout", format_duration(o.http.idle_timeout));
     kv(e, "ws_deflate", o.http.ws_deflate);
     kv(e, "sse_heartbeat", format_duration(o.http.sse_heartbeat));
+    kv(e, "max_streams", o.http.max_streams);
     e << YAML::EndMap;
     e << YAML::Key << "buffer" << YAML::Value << YAML::BeginMap;
     kv(e, "max_messages", o.buffer.max_messages);

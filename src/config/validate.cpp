@@ -140,6 +140,7 @@ void validate(const options& o) {
     if (o.http.handshake_timeout.count() < 1) throw config_error("http.handshake_timeout", "must be at least 1s");
     if (o.http.idle_timeout.count() < 1) throw config_error("http.idle_timeout", "must be at least 1s");
     if (o.http.sse_heartbeat.count() < 1) throw config_error("http.sse_heartbeat", "must be at least 1s");
+    check_range("http.max_streams", o.http.max_streams, 1, 10'000'000);
     check_range("buffer.max_messages", o.buffer.max_messages, 0, 10'000'000);
     check_range("buffer.max_bytes", o.buffer.max_bytes, 0, std::size_t{1} << 40);
     if (o.buffer.max_age.count() < 1) throw config_error("buffer.max_age", "must be at least 1s");

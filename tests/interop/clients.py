@@ -381,6 +381,7 @@ class SseStream:
         cmd.append(f"http://{HOST}:{server.http_port}/v1/stream?{query}")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.events, self.comments, self.headers = [], [], b""
+        self.last_id = None  # the last id field seen, even on a block without data
         self.cv = threading.Condition()
         self.done = False
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -414,6 +415,8 @@ class SseStream:
                         cur["data"].append(value)
                     elif name in ("event", "id"):
                         cur[name] = value
+                        if name == "id":
+                            self.last_id = value
         with self.cv:
             self.done = True
             self.cv.notify_all()

@@ -2,6 +2,7 @@
 repeat, cursors that are too old, limits, wildcards, shutdown, and every refusal."""
 import json
 import signal
+import subprocess
 import threading
 import time
 import unittest
@@ -115,6 +116,16 @@ class LongPoll(RunnelTestCase):
         self.assertEqual(out["r"][0], 200)
         self.assertEqual(out["r"][1]["messages"], [])
 
+    def test_a_client_that_leaves_mid_poll_is_noticed_at_once(self):
+        s = self.start_server()
+        before = self.subscriptions(s)
+        proc = subprocess.Popen(["curl", "-s", "-o", "/dev/null",
+                                 f"http://127.0.0.1:{s.http_port}/v1/subscribe?channel=x&timeout=300"])
+        self.addCleanup(proc.wait, 10)
+        s.wait_metric("runnel_subscriptions", lambda v: v > before, "the poll to subscribe")
+        proc.kill()
+        s.wait_metric("runnel_subscriptions", lambda v: v == before, "the poll to end", timeout=5)
+
     def test_poll_loop_sees_everything_while_publishing(self):
         s = self.start_server()
         cursor = poll(s, "channel=loop&timeout=0")[1]["cursor"]
@@ -152,6 +163,24 @@ class LongPoll(RunnelTestCase):
         code, body = curl(s, "/v1/subscribe?channel=a&timeout=0", "-H", "Origin: http://evil.example")
         self.assertEqual(code, 403, body)
         self.assertTrue(s.healthz())
+
+    def test_past_max_streams_is_429_and_the_slot_comes_back(self):
+        s = self.start_server("--set", "http.max_streams=1")
+        before = self.subscriptions(s)
+        out = {}
+        t = threading.Thread(target=lambda: out.update(r=poll(s, "channel=one&timeout=60")))
+        t.start()
+        s.wait_metric("runnel_subscriptions", lambda v: v > before, "the first poll to subscribe")
+        code, body = curl(s, "/v1/subscribe?channel=two&timeout=5", "-D", "/dev/stderr")
+        self.assertEqual(code, 429, body)
+        self.assertIn("http.max_streams", json.loads(body)["error"]["message"])
+        code, body = curl(s, "/v1/stream?channel=two")
+        self.assertEqual(code, 429, body)
+        self.assertEqual(poll(s, "channel=two&timeout=0")[0], 200)  # no wait, no slot needed
+        mosquitto_pub(s.mqtt_port, "one", b"wake", qos=1)
+        t.join(30)
+        self.assertEqual(out["r"][0], 200)
+        self.assertEqual(poll(s, "channel=two&timeout=1")[0], 200)  # the slot is free again
 
     def test_anonymous_off_is_401(self):
         s = self.start_server("--set", "auth.anonymous.enabled=false",

@@ -6,7 +6,7 @@ import signal
 import time
 import unittest
 
-from runnel_fixture import RunnelTestCase, main
+from runnel_fixture import RunnelTestCase, eventually, main
 from clients import SseStream, curl, message_payload, mosquitto_pub
 
 
@@ -68,12 +68,37 @@ class Sse(RunnelTestCase):
         self.assertEqual(m["data"], {"a": [1, 2]})
 
     def test_shutdown_ends_the_stream(self):
-        s = self.start_server()
+        s = self.start_server("--set", "shutdown.grace=30s")  # ending at the grace would be too late
         st = self.stream(s, "channel=x")
         started = time.monotonic()
         s.stop(signal.SIGTERM)
         st.wait_exit(timeout=15)
-        self.assertLess(time.monotonic() - started, 15)
+        self.assertLess(time.monotonic() - started, 5)
+
+    def test_the_stream_says_where_it_stands_before_any_message(self):
+        """The first block carries an id, so an EventSource that reconnects before the first
+        message resumes from there; messages published while it was away arrive."""
+        s = self.start_server()
+        st = self.stream(s, "channel=early")
+        st.wait(lambda x: x.proc.stdout is not None and b"200" in x.headers, what="headers")
+        eventually(lambda: self._first_id(st) is not None, what="an id before any message")
+        start = self._first_id(st)
+        st.close()
+        mosquitto_pub(s.mqtt_port, "early", b"while away", qos=1)
+        back = self.stream(s, "channel=early", last_event_id=start)
+        self.assertEqual([message_payload(m)[0] for m in back.wait_messages(1)], [b"while away"])
+
+    @staticmethod
+    def _first_id(st):
+        with st.cv:
+            return st.last_id
+
+    def test_a_client_that_leaves_is_noticed_at_once(self):
+        s = self.start_server("--set", "http.sse_heartbeat=1h")
+        before = s.metric("runnel_subscriptions")
+        st = self.stream(s, "channel=gone")
+        st.proc.kill()
+        s.wait_metric("runnel_subscriptions", lambda v: v == before, "the stream to end", timeout=5)
 
     def test_refusals_are_json_errors(self):
         s = self.start_server()

@@ -89,10 +89,12 @@ public:
     void publish(core::message m, std::function<void(const publish_ack&)> done = {});
 
     /// Reads the buffered messages with tt > `since` on every channel matching one of
-    /// `filters` (valid filters, no `$share/`), oldest tt first, at most `limit` of them. Only
-    /// messages below a horizon every consulted shard has passed are returned, so reading again
-    /// from the returned cursor never skips one stamped later with a smaller tt.
-    void read(std::vector<std::string> filters, std::uint64_t since, std::size_t limit,
+    /// `filters` (valid filters, no `$share/`), oldest tt first, at most `limit` of them and
+    /// about `max_bytes` of payload (always at least one). Only messages below a horizon every
+    /// consulted shard has passed are returned, so reading again from the returned cursor never
+    /// skips one stamped later with a smaller tt. A cursor ahead of the node's clock (another
+    /// node's, or a clock that went back) is reported as a gap and read from now.
+    void read(std::vector<std::string> filters, std::uint64_t since, std::size_t limit, std::size_t max_bytes,
               std::function<void(read_result)> done);
     /// A cursor meaning "now": reading from it returns only messages published after the call.
     std::uint64_t now_tt() const noexcept { return clock_.last(); }

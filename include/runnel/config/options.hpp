@@ -116,6 +116,7 @@ struct http_options {
     seconds idle_timeout{60};             // keep-alive HTTP connection with no request
     bool ws_deflate = true;               // permessage-deflate offered to WebSocket clients
     seconds sse_heartbeat{15};            // comment line sent on an idle SSE stream
+    std::size_t max_streams = 10000;      // long-polls and SSE streams waiting at once (429 past it)
 };
 
 /// Each channel's in-memory buffer of its newest messages (long-poll and SSE read it).

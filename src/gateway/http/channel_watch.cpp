@@ -4,6 +4,9 @@
 
 #include "runnel/broker/client_id.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 namespace runnel::gateway::http {
 namespace asio = boost::asio;
 
@@ -13,6 +16,15 @@ channel_watch::channel_watch(http_context& ctx, std::size_t worker, asio::any_io
 // Not close(): a frame destroyed while the node is torn down must not touch the broker. Every
 // request path calls close() itself.
 channel_watch::~channel_watch() = default;
+
+bool channel_watch::reserve() {
+    if (ctx_.streams->fetch_add(1) >= ctx_.opts.max_streams) {
+        ctx_.streams->fetch_sub(1);
+        return false;
+    }
+    reserved_ = true;
+    return true;
+}
 
 asio::awaitable<bool> channel_watch::open(std::vector<std::string> filters) {
     auto self = shared_from_this();
@@ -51,12 +63,32 @@ void channel_watch::kick(errc) {
     timer_.cancel();
 }
 
+namespace {
+
+asio::awaitable<void> wait_peer(std::shared_ptr<void> keep, net::transport& t, std::shared_ptr<channel_watch> w) {
+    co_await t.wait_readable();
+    w->shutdown_peer();
+}
+
+} // namespace
+
+void channel_watch::watch_peer(net::transport& t, std::shared_ptr<void> keep) {
+    if (!t.idle()) return; // TLS cannot tell without reading; heartbeats and deadlines cover it
+    asio::co_spawn(timer_.get_executor(), wait_peer(std::move(keep), t, shared_from_this()), asio::detached);
+}
+
+void channel_watch::shutdown_peer() {
+    peer_left_ = true;
+    timer_.cancel();
+}
+
 void channel_watch::shutdown() {
     stopped_ = true;
     timer_.cancel();
 }
 
 void channel_watch::close() {
+    if (std::exchange(reserved_, false)) ctx_.streams->fetch_sub(1);
     if (tracked_) {
         ctx_.watches.at(worker_).erase(this);
         tracked_ = false;
@@ -70,9 +102,10 @@ void shutdown_watches(http_context& ctx, std::size_t worker) {
     for (auto* w : live) w->shutdown();
 }
 
-asio::awaitable<broker::read_result> read_buffered(http_context& ctx, const std::vector<std::string>& filters,
+asio::awaitable<broker::read_result> read_buffered(http_context& ctx, std::vector<std::string> filters,
                                                    std::uint64_t since, std::size_t limit) {
-    co_return co_await await_callback<broker::read_result>([&](auto cb) { ctx.broker->read(filters, since, limit, cb); });
+    co_return co_await await_callback<broker::read_result>(
+        [&](auto cb) { ctx.broker->read(std::move(filters), since, limit, max_read_bytes, cb); });
 }
 
 } // namespace runnel::gateway::http

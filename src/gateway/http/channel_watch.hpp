@@ -9,6 +9,7 @@
 #include "runnel/broker/broker.hpp"
 #include "runnel/broker/session_sink.hpp"
 #include "runnel/gateway/http/server.hpp"
+#include "runnel/net/transport.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -27,6 +28,8 @@ public:
     channel_watch(http_context& ctx, std::size_t worker, boost::asio::any_io_executor ex);
     ~channel_watch() override;
 
+    /// Takes one of http.max_streams; false (and nothing to undo) when none is left.
+    bool reserve();
     /// Opens the session and subscribes; false when the node stopped meanwhile.
     boost::asio::awaitable<bool> open(std::vector<std::string> filters);
     /// Returns once a matching message was routed since the last call, `until` passed, or the
@@ -34,9 +37,16 @@ public:
     boost::asio::awaitable<void> wait(clock::time_point until);
     /// Consumes the pending wake-up, if any.
     bool take_wake() noexcept { return std::exchange(woken_, false); }
-    bool stopped() const noexcept { return stopped_; }
+    /// True once the node is stopping or the client left: the request should finish.
+    bool stopped() const noexcept { return stopped_ || peer_left_; }
+    bool shutting_down() const noexcept { return stopped_; }
     /// Node shutdown: wake the request and make it finish.
     void shutdown();
+    /// On a transport that can tell (plain TCP), notices the client closing (or sending
+    /// anything, which a long-poll answers early and SSE treats as leaving) while the request
+    /// waits. `keep` owns the transport.
+    void watch_peer(net::transport& t, std::shared_ptr<void> keep);
+    void shutdown_peer();
     /// Ends the session (idempotent). Callers must call it: the destructor does not.
     void close();
 
@@ -51,11 +61,16 @@ private:
     broker::session* session_ = nullptr;
     bool woken_ = false;
     bool stopped_ = false;
+    bool peer_left_ = false;
     bool tracked_ = false;
+    bool reserved_ = false;
 };
 
-/// broker::read as an awaitable.
-boost::asio::awaitable<broker::read_result> read_buffered(http_context& ctx, const std::vector<std::string>& filters,
+/// Payload bytes one long-poll reply or one SSE write carries at most (beyond one message).
+constexpr std::size_t max_read_bytes = 4 << 20;
+
+/// broker::read as an awaitable (by value: a coroutine's arguments must outlive its caller).
+boost::asio::awaitable<broker::read_result> read_buffered(http_context& ctx, std::vector<std::string> filters,
                                                           std::uint64_t since, std::size_t limit);
 
 } // namespace runnel::gateway::http

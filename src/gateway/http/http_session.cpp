@@ -39,6 +39,7 @@ struct session {
     std::string buf;
     asio::steady_timer deadline{t->executor()};
     std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+    std::weak_ptr<session> self; // for work that must keep the transport alive past a request
 
     /// Arms the connection deadline: when it passes, the transport is closed and any pending
     /// read fails.
@@ -145,7 +146,9 @@ struct session {
                 // The stream owns the connection from here; its own guard bounds stalled writes.
                 *alive = false;
                 deadline.cancel();
-                co_await serve_sse(ctx, req, *t, worker);
+                // A named argument: GCC 12 mishandles temporaries with destructors in co_await.
+                stream_peer peer{*t, self.lock()};
+                co_await serve_sse(ctx, req, std::move(peer), worker);
                 break;
             }
             // Not a conditional expression: GCC 12 miscompiles co_await inside ?: .
@@ -159,13 +162,15 @@ struct session {
             } else if (path == long_poll_path) {
                 // The connection deadline must not cut a poll that is waiting on purpose.
                 deadline.cancel();
-                res = co_await handle_long_poll(ctx, req, worker, t->loopback());
+                stream_peer peer{*t, self.lock()};
+                res = co_await handle_long_poll(ctx, req, worker, std::move(peer));
             } else if (is_rest(req)) {
                 res = co_await handle_rest(ctx, req, t->loopback());
             } else {
                 res = route(ctx, req);
             }
             add_cors(ctx, req, res);
+            arm(ctx.opts.idle_timeout); // a client that does not take the answer is cut
             if (!co_await write(res) || !res.keep_alive()) break;
             arm(ctx.opts.idle_timeout);
         }
@@ -181,6 +186,7 @@ struct session {
 void serve_http(http_context& ctx, net::transport_ptr t, std::size_t worker, std::shared_ptr<void> slot) {
     auto ex = t->executor();
     auto s = std::make_shared<session>(session{ctx, std::move(t), worker, std::move(slot)});
+    s->self = s;
     asio::co_spawn(ex, [s]() -> asio::awaitable<void> { co_await s->run(); }, asio::detached);
 }
 

@@ -42,6 +42,12 @@ response poll_reply(const request_t& req, const broker::read_result& r, bool had
 
 } // namespace
 
+response too_many_streams(bool keep_alive) {
+    auto res = json_error(429, "too many long-polls and streams waiting (http.max_streams)", keep_alive);
+    res.set(bhttp::field::retry_after, "1");
+    return res;
+}
+
 std::optional<response> check_stream_request(const http_context& ctx, const request_t& req, bool loopback) {
     auto ka = req.keep_alive();
     if (req.method() != bhttp::verb::get) {
@@ -55,8 +61,8 @@ std::optional<response> check_stream_request(const http_context& ctx, const requ
     return std::nullopt;
 }
 
-asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker, bool loopback) {
-    if (auto refusal = check_stream_request(ctx, req, loopback)) co_return std::move(*refusal);
+asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker, stream_peer peer) {
+    if (auto refusal = check_stream_request(ctx, req, peer.t.loopback())) co_return std::move(*refusal);
     auto parsed = read_cursor_query(req, ctx.topics);
     if (auto* refusal = std::get_if<response>(&parsed)) co_return std::move(*refusal);
     auto q = std::move(std::get<cursor_query>(parsed));
@@ -67,7 +73,9 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     std::shared_ptr<channel_watch> watch;
     if (q.timeout.count() > 0) {
         watch = std::make_shared<channel_watch>(ctx, worker, co_await asio::this_coro::executor);
+        if (!watch->reserve()) co_return too_many_streams(req.keep_alive());
         co_await watch->open(q.filters);
+        watch->watch_peer(peer.t, std::move(peer.keep));
     }
     bool complete = true;
     std::string reason;
@@ -82,8 +90,12 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
         bool done = !r.messages.empty() || !complete || !watch || watch->stopped() ||
                     channel_watch::clock::now() >= deadline;
         if (done) {
-            if (watch) watch->close();
-            co_return poll_reply(req, r, had_cursor, complete, reason);
+            auto res = poll_reply(req, r, had_cursor, complete, reason);
+            if (watch) {
+                watch->close();
+                if (watch->shutting_down()) res.keep_alive(false); // let the node finish
+            }
+            co_return res;
         }
         co_await watch->wait(deadline);
     }

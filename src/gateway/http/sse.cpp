@@ -71,19 +71,24 @@ void append_events(std::string& out, const broker::read_result& r) {
 /// Writes `data`, closing the transport if the client does not take it within `limit`.
 asio::awaitable<bool> write_guarded(net::transport& t, const std::string& data, std::chrono::seconds limit) {
     asio::steady_timer guard(co_await asio::this_coro::executor, limit);
-    guard.async_wait([&t](const boost::system::error_code& ec) {
-        if (!ec) t.close();
+    auto written = std::make_shared<bool>(false); // the guard may already be queued when the write ends
+    guard.async_wait([&t, written](const boost::system::error_code& ec) {
+        if (!ec && !*written) t.close();
     });
     asio::const_buffer cb(data.data(), data.size());
     auto r = co_await t.write(std::span(&cb, 1));
+    *written = true;
     guard.cancel();
     co_return !r.ec;
 }
 
 } // namespace
 
-asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, net::transport& t, std::size_t worker) {
+asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_peer peer, std::size_t worker) {
+    auto& t = peer.t;
     auto stall = ctx.opts.idle_timeout;
+    // A stopping node just closes: EventSource retries elsewhere, where a 503 would end it.
+    if (!ctx.ready()) co_return;
     std::optional<response> refusal = check_stream_request(ctx, req, t.loopback());
     auto parsed = refusal ? std::variant<cursor_query, response>(std::move(*refusal)) : read_cursor_query(req, ctx.topics);
     if (auto* r = std::get_if<response>(&parsed)) {
@@ -95,9 +100,18 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, net::tr
     auto q = std::move(std::get<cursor_query>(parsed));
     auto since = q.cursor.value_or(ctx.broker->now_tt());
     auto watch = std::make_shared<channel_watch>(ctx, worker, co_await asio::this_coro::executor);
+    if (!watch->reserve()) {
+        auto res = too_many_streams(false);
+        add_cors(ctx, req, res);
+        co_await write_guarded(t, serialize(res), stall);
+        co_return;
+    }
     co_await watch->open(q.filters);
+    watch->watch_peer(t, std::move(peer.keep));
 
-    std::string out = stream_head(ctx, req) + "retry: 2000\n\n";
+    // The id tells EventSource where it stands before any message, so even a reconnect before
+    // the first event resumes instead of starting over.
+    std::string out = stream_head(ctx, req) + "retry: 2000\nid: " + core::tt_string(since) + "\n\n";
     auto heartbeat = ctx.opts.sse_heartbeat;
     auto next_beat = channel_watch::clock::now() + heartbeat;
     while (!watch->stopped()) {
@@ -110,7 +124,7 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, net::tr
             out += "}\n\n";
         }
         append_events(out, r);
-        if (out.empty() && channel_watch::clock::now() >= next_beat) out = ": heartbeat\n\n";
+        if (out.empty() && channel_watch::clock::now() >= next_beat) out = ": heartbeat\nid: " + core::tt_string(since) + "\n\n";
         if (!out.empty()) {
             if (!co_await write_guarded(t, out, stall)) break;
             out.clear();

@@ -16,12 +16,22 @@ constexpr std::string_view sse_path = "/v1/stream";
 /// credentials), or nullopt.
 std::optional<response> check_stream_request(const http_context& ctx, const request_t& req, bool loopback);
 
+/// The connection a long-poll or SSE request came on: `keep` holds the transport's owner alive
+/// for a peer watch (channel_watch::watch_peer) that may outlast the request.
+struct stream_peer {
+    net::transport& t;
+    std::shared_ptr<void> keep;
+};
+
+/// 429 for a long-poll or stream past http.max_streams.
+response too_many_streams(bool keep_alive);
+
 /// Answers one long-poll request (the connection stays usable afterwards).
 boost::asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker,
-                                                  bool loopback);
+                                                  stream_peer peer);
 
-/// Streams events to `t` until the client leaves, a write stalls past `http.idle_timeout`, or
-/// the node stops. The connection is done afterwards.
-boost::asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, net::transport& t, std::size_t worker);
+/// Streams events to the peer until the client leaves, a write stalls past
+/// `http.idle_timeout`, or the node stops. The connection is done afterwards.
+boost::asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_peer peer, std::size_t worker);
 
 } // namespace runnel::gateway::http

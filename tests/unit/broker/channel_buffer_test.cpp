@@ -79,6 +79,18 @@ TEST_F(buffer_fixture, a_message_larger_than_the_buffer_is_stamped_but_not_kept)
     EXPECT_TRUE(complete);
 }
 
+TEST_F(buffer_fixture, an_older_eviction_does_not_hide_a_refused_big_message) {
+    add("a");
+    add("b");
+    add("c");                          // full (3 messages)
+    add(std::string(200, 'x'));        // tt 1004: refused, a gap after 1003
+    add("d");                          // evicts "a" (tt 1001): the gap mark must stay at 1004
+    bool complete = true;
+    read(1003, &complete);
+    EXPECT_FALSE(complete);
+    EXPECT_EQ(buf.evicted_tt(), 1004u);
+}
+
 TEST_F(buffer_fixture, age_limit_drops_old_messages) {
     add("old");
     now += 11s;

@@ -28,11 +28,12 @@ struct reads : ::testing::Test {
         });
         return got;
     }
-    broker::read_result read(std::vector<std::string> filters, std::uint64_t since, std::size_t limit = 100) {
+    broker::read_result read(std::vector<std::string> filters, std::uint64_t since, std::size_t limit = 100,
+                             std::size_t max_bytes = SIZE_MAX) {
         broker::read_result got;
         bool done = false;
         d.on(1, [&] {
-            b.read(std::move(filters), since, limit, [&](broker::read_result r) {
+            b.read(std::move(filters), since, limit, max_bytes, [&](broker::read_result r) {
                 EXPECT_EQ(d.current(), 1u); // answered on the caller's worker
                 got = std::move(r);
                 done = true;
@@ -110,11 +111,31 @@ TEST_F(reads, a_cursor_from_before_the_node_started_is_reported) {
 
 TEST_F(reads, an_empty_read_moves_the_cursor_to_the_horizon) {
     auto start = b.now_tt();
-    publish("elsewhere", "1");
+    auto other = publish("elsewhere", "1");
     auto r = read({"nothing/here"}, start);
     EXPECT_TRUE(r.messages.empty());
     EXPECT_TRUE(r.complete);
-    EXPECT_GE(r.cursor, start);
+    EXPECT_GE(r.cursor, other.cur.tt); // moved past what was published meanwhile
+}
+
+TEST_F(reads, the_byte_cap_cuts_but_always_returns_one) {
+    auto start = b.now_tt();
+    publish("big", std::string(100, 'a'));
+    publish("big", std::string(100, 'b'));
+    auto r = read({"big"}, start, 100, 150);
+    ASSERT_EQ(r.messages.size(), 1u);
+    EXPECT_EQ(r.cursor, r.messages[0]->cur.tt);
+    EXPECT_EQ(read({"big"}, start, 100, 10).messages.size(), 1u);
+    EXPECT_EQ(read({"big"}, r.cursor, 100, 150).messages.size(), 1u);
+}
+
+TEST_F(reads, a_cursor_ahead_of_the_clock_is_a_gap_read_from_now) {
+    auto r = read({"c"}, b.now_tt() + 1'000'000'000);
+    EXPECT_FALSE(r.complete);
+    EXPECT_EQ(r.reason, "cursor is ahead of this node's clock");
+    auto later = publish("c", "x");
+    EXPECT_EQ(payloads(read({"c"}, r.cursor)), std::vector<std::string>{"x"});
+    EXPECT_LT(r.cursor, later.cur.tt);
 }
 
 /// A channel name whose shard (of 4) is `k`, as the broker hashes it.
@@ -132,7 +153,7 @@ TEST_F(reads, a_message_stamped_while_shards_answer_is_never_skipped) {
     auto start = b.now_tt();
     publish(name_in_shard(2), "before");
     std::optional<broker::read_result> got;
-    d.start(1, [&] { b.read({"#"}, start, 100, [&](broker::read_result r) { got = std::move(r); }); });
+    d.start(1, [&] { b.read({"#"}, start, 100, SIZE_MAX, [&](broker::read_result r) { got = std::move(r); }); });
     broker::publish_ack late;
     d.start(1, [&] {
         core::message m;
@@ -145,6 +166,27 @@ TEST_F(reads, a_message_stamped_while_shards_answer_is_never_skipped) {
     EXPECT_EQ(payloads(*got), std::vector<std::string>{"before"});
     EXPECT_LT(got->cursor, late.cur.tt);
     EXPECT_EQ(payloads(read({"#"}, got->cursor)), std::vector<std::string>{"late"});
+}
+
+TEST_F(reads, a_message_above_the_horizon_waits_for_the_next_read) {
+    // Shard 1 answers first; then a message is stamped on shard 2 before shard 2 reads: shard 2
+    // sees it, but its tt is above shard 1's horizon, so this read must leave it for the next
+    // one (returned exactly once there).
+    auto start = b.now_tt();
+    std::optional<broker::read_result> got;
+    d.start(1, [&] { b.read({"#"}, start, 100, SIZE_MAX, [&](broker::read_result r) { got = std::move(r); }); });
+    broker::publish_ack mid;
+    d.start(2, [&] {
+        core::message m;
+        m.topic = name_in_shard(2);
+        m.payload = "mid";
+        b.publish(std::move(m), [&](const broker::publish_ack& a) { mid = a; });
+    });
+    d.drain();
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(got->messages.empty());
+    EXPECT_LT(got->cursor, mid.cur.tt);
+    EXPECT_EQ(payloads(read({"#"}, got->cursor)), std::vector<std::string>{"mid"});
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include "runnel/core/topic.hpp"
 #include "runnel/net/transport.hpp"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <unordered_set>
@@ -37,6 +38,8 @@ struct http_context {
     /// Long-polls and SSE streams waiting on each worker, so shutdown can wake them.
     /// Index = worker; each set is touched on its worker only.
     std::vector<std::unordered_set<channel_watch*>> watches;
+    /// Long-polls and SSE streams open now, over every worker (http.max_streams).
+    std::shared_ptr<std::atomic<std::size_t>> streams = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 /// Wakes every long-poll and SSE stream of the calling worker so they finish (node shutdown).
