@@ -11,79 +11,20 @@
 # per core), MOSQUITTO (default /usr/sbin/mosquitto), KEEP (keep the temp dir).
 set -euo pipefail
 
-RUNNEL=${1:-build-rel/src/runnel}
-MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
-DURATION=${DURATION:-10s}
-REPEAT=${REPEAT:-1}
 CONNECTIONS=${CONNECTIONS:-10000}
-WORKERS=${WORKERS:-0}
 
-[[ -x $RUNNEL ]] || { echo "compare.sh: no runnel binary at $RUNNEL" >&2; exit 2; }
-[[ -x $MOSQUITTO ]] || { echo "compare.sh: no mosquitto at $MOSQUITTO" >&2; exit 2; }
-RUNNEL=$(readlink -f "$RUNNEL")
-
-# 10,000 connections need file descriptors on both sides; the brokers inherit this limit.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-tmp=$(mktemp -d /tmp/runnel-compare.XXXXXX)
-broker_pid=""
-cleanup() {
-    [[ -n $broker_pid ]] && kill "$broker_pid" 2>/dev/null && wait "$broker_pid" 2>/dev/null || true
-    [[ -n ${KEEP:-} ]] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_port() { # port
-    for _ in $(seq 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.05
-    done
-    echo "compare.sh: broker did not open port $1" >&2
-    return 1
-}
-
-cpu_seconds() { # pid -> utime+stime in seconds
-    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
-}
+# RUNNEL, MOSQUITTO, DURATION, REPEAT, WORKERS; temp dir, EXIT trap, ports, broker start/stop,
+# medians; raises the open-file limit for the 10,000 connections.
+source "$(dirname "$0")/compare-lib.sh"
 
 start_broker() { # name port
     local name=$1 port=$2
     if [[ $name == runnel ]]; then
-        # Queue limits as Mosquitto's below: 64 in flight, 100000 queued per session.
-        "$RUNNEL" serve --mqtt "127.0.0.1:$port" --admin "127.0.0.1:$(free_port)" --http "127.0.0.1:$(free_port)" \
-            --workers "$WORKERS" --set mqtt.max_inflight=64 --set mqtt.max_queued_messages=100000 \
-            --set log.level=warn >"$tmp/runnel.log" 2>&1 &
+        start_runnel --mqtt "127.0.0.1:$port" --http "127.0.0.1:$(free_port)"
     else
-        cat >"$tmp/mosquitto.conf" <<CONF
-listener $port 127.0.0.1
-allow_anonymous true
-max_queued_messages 100000
-max_inflight_messages 64
-persistence false
-log_dest none
-CONF
-        "$MOSQUITTO" -c "$tmp/mosquitto.conf" >"$tmp/mosquitto.log" 2>&1 &
+        start_mosquitto "listener $port 127.0.0.1"
     fi
-    broker_pid=$!
     wait_port "$port"
-}
-
-stop_broker() {
-    kill "$broker_pid" 2>/dev/null || true
-    wait "$broker_pid" 2>/dev/null || true
-    broker_pid=""
-}
-
-json_field() { # file key
-    python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
-}
-
-median() { # numbers...
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # scenario: key | title | bench arguments | metric
@@ -111,7 +52,7 @@ run_one() { # key broker args -> prints "value|lost|p99_us|cpu_s"
         "$RUNNEL" bench $args --port "$port" --duration "$DURATION" --json >"$out"
         local cpu1
         cpu1=$(cpu_seconds "$broker_pid")
-        echo "$(json_field "$out" delivered_per_s)|$(json_field "$out" lost)|$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["latency_us"]["p99"])' "$out")|$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.1f", b - a }')"
+        echo "$(json_field "$out" delivered_per_s)|$(json_field "$out" lost)|$(json_field "$out" latency_us.p99)|$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.1f", b - a }')"
     fi
     stop_broker
 }
@@ -136,7 +77,7 @@ for s in "${scenarios[@]}"; do
             lost[$broker]=$(median "${l[@]}"); p99[$broker]=$(median "${p[@]}"); cpu[$broker]=$(median "${c[@]}")
         fi
     done
-    ratio=$(awk -v r="${vals[runnel]}" -v m="${vals[mosquitto]}" 'BEGIN { printf (m > 0 ? "%.2f" : "n/a"), r / m }')
+    ratio=$(ratio "${vals[runnel]}" "${vals[mosquitto]}")
     if [[ $key == conns ]]; then
         verdict=$(awk -v r="$ratio" 'BEGIN { print (r <= 1 ? "Runnel leaner" : "Mosquitto leaner") }')
         note="lower is better: Runnel/Mosquitto > 1 means Runnel uses more memory"

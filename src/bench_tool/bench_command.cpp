@@ -17,8 +17,13 @@ void add_bench_command(CLI::App& app, bench_args& a) {
         ->check(CLI::IsMember({"fanin", "fanout", "pairs", "connections"}));
     auto& o = a.o;
     b->add_option("--host", o.host, "broker host")->capture_default_str();
-    b->add_option("--port", o.port, "broker MQTT port")->capture_default_str();
-    b->add_flag("--tls", o.tls, "connect with TLS");
+    b->add_option("--port", o.port, "broker port: MQTT, or the WebSocket listener's with --transport ws-*")->capture_default_str();
+    b->add_option("--transport", a.transport, "tcp (MQTT over TCP), ws-mqtt (MQTT over WebSocket, subprotocol mqtt), "
+                                              "ws-json (Runnel's JSON protocol over WebSocket, subprotocol runnel.json)")
+        ->check(CLI::IsMember({"tcp", "ws-mqtt", "ws-json"}))
+        ->capture_default_str();
+    b->add_option("--ws-path", o.ws_path, "WebSocket path (default /mqtt for ws-mqtt, /ws for ws-json)");
+    b->add_flag("--tls", o.tls, "connect with TLS (over WebSocket: wss)");
     b->add_option("--cafile", o.cafile, "CA (PEM) to verify the broker; without it TLS is not verified");
     b->add_option("--publishers", o.publishers, "publishers per topic (default: fanin 8, others 1)");
     b->add_option("--subscribers", o.subscribers, "subscribers per topic (default: fanout 100, others 1)");
@@ -32,7 +37,8 @@ void add_bench_command(CLI::App& app, bench_args& a) {
     b->add_option("--inflight", o.inflight, "unacknowledged QoS 1/2 publishes per publisher (capped by the broker's Receive Maximum)")
         ->check(CLI::Range(1, 65535))
         ->capture_default_str();
-    b->add_option("--drain", a.drain, "how long to wait for deliveries after the publish phase, at most")->capture_default_str();
+    b->add_option("--drain", a.drain, "how long to wait for deliveries after the publish phase, at most (and at most a fifth of it, "
+                                      "but at least 1 s, without progress)")->capture_default_str();
     b->add_option("--connections", o.connections, "idle connections in connections mode")->capture_default_str();
     b->add_option("--pid", o.pid, "broker pid, to read its resident memory from /proc/PID/status");
     b->add_option("--mqtt-version", a.mqtt_version, "4 (3.1.1) or 5")->check(CLI::IsMember({4, 5}))->capture_default_str();
@@ -46,10 +52,12 @@ int run_bench(bench_args a) {
     auto mode = parse_mode(a.mode);
     auto duration = parse_duration(a.duration);
     auto drain = parse_duration(a.drain);
-    if (!mode || !duration || !drain) {
-        std::cerr << "runnel bench: bad " << (!mode ? "mode" : !duration ? "--duration" : "--drain") << "\n";
+    auto transport = parse_transport(a.transport);
+    if (!mode || !duration || !drain || !transport) {
+        std::cerr << "runnel bench: bad " << (!mode ? "mode" : !duration ? "--duration" : !drain ? "--drain" : "--transport") << "\n";
         return 2;
     }
+    o.transport = *transport;
     o.mode = *mode;
     o.duration = *duration;
     o.drain = *drain;

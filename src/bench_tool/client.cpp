@@ -16,8 +16,19 @@ constexpr std::size_t initial_read = 2 * 1024;
 constexpr std::size_t max_read = 64 * 1024;
 } // namespace
 
+namespace {
+std::optional<ws_settings> ws_of(const client_config& cfg) {
+    switch (cfg.transport) {
+    case transport_kind::tcp: return std::nullopt;
+    case transport_kind::ws_mqtt: return ws_settings{cfg.ws_path, "mqtt", true};
+    case transport_kind::ws_json: return ws_settings{cfg.ws_path, "runnel.json", false};
+    }
+    return std::nullopt;
+}
+} // namespace
+
 client::client(asio::io_context& io, client_config cfg)
-    : cfg_(std::move(cfg)), executor_(io.get_executor()), stream_(io, cfg_.tls), wake_writer_(io),
+    : cfg_(std::move(cfg)), executor_(io.get_executor()), stream_(io, cfg_.tls, ws_of(cfg_)), wake_writer_(io),
       wake_producer_(io), deadline_(io) {
     decoder_.set_protocol_version(cfg_.version);
 }
@@ -37,18 +48,19 @@ asio::awaitable<client::error_code> client::connect(std::string client_id) {
     // A broker that never answers must not hold the run.
     arm_deadline(cfg_.connect_timeout);
     auto ec = co_await stream_.connect(cfg_.endpoint, cfg_.host);
-    if (!ec) {
+    if (!ec && !json()) {
         auto bytes = connect_packet(std::move(client_id));
         ec = co_await stream_.write(asio::buffer(bytes));
     }
-    if (!ec) ec = co_await read_connack();
+    if (!ec && !json()) ec = co_await read_connack();
     deadline_.cancel();
     if (ec) {
         stream_.close();
         co_return ec;
     }
     open_ = true;
-    asio::co_spawn(executor_, read_loop(), asio::detached);
+    if (json()) asio::co_spawn(executor_, read_text_loop(), asio::detached);
+    else asio::co_spawn(executor_, read_loop(), asio::detached);
     asio::co_spawn(executor_, write_loop(), asio::detached);
     co_return error_code{};
 }
@@ -111,11 +123,22 @@ asio::awaitable<void> client::read_loop() {
     close();
 }
 
+asio::awaitable<void> client::read_text_loop() {
+    while (open_) {
+        auto [ec, text] = co_await stream_.read_message();
+        if (ec) break;
+        on_text(text);
+    }
+    close();
+}
+
 asio::awaitable<void> client::write_loop() {
     for (;;) {
         if (outbox_.empty()) {
             // After DISCONNECT the broker closes first (its side keeps the TIME_WAIT); the
-            // reader sees the end and closes the client.
+            // reader sees the end and closes the client. JSON has no DISCONNECT: the client
+            // starts the WebSocket closing handshake instead.
+            if (closing_ && open_ && json()) co_await stream_.close_gracefully();
             if (closing_ || !open_) co_return;
             writer_idle_ = true;
             wake_writer_.expires_at(asio::steady_timer::time_point::max());
@@ -124,16 +147,34 @@ asio::awaitable<void> client::write_loop() {
             continue;
         }
         std::swap(outbox_, writing_);
-        auto ec = co_await stream_.write(asio::buffer(writing_));
+        std::swap(frame_ends_, writing_ends_);
+        auto ec = co_await write_out();
         writing_.clear();
+        writing_ends_.clear();
         if (producer_waiting_) wake_producer_.cancel();
         if (ec) break;
     }
     close();
 }
 
+asio::awaitable<client::error_code> client::write_out() {
+    if (!json()) co_return co_await stream_.write(asio::buffer(writing_));
+    std::size_t at = 0;
+    for (auto end : writing_ends_) {
+        if (auto ec = co_await stream_.write(asio::buffer(writing_.data() + at, end - at))) co_return ec;
+        at = end;
+    }
+    co_return error_code{};
+}
+
 void client::send(const wire::packet& p) {
     wire::encode(p, cfg_.version, outbox_);
+    flush();
+}
+
+void client::send_text(std::string_view frame) {
+    outbox_ += frame;
+    end_frame();
     flush();
 }
 
@@ -152,10 +193,11 @@ asio::awaitable<void> client::wait_room(std::size_t below) {
 
 void client::disconnect() {
     if (!open_ || closing_) return;
-    send(wire::disconnect{});
+    if (!json()) send(wire::disconnect{});
     closing_ = true;
-    flush();
-    // A broker that does not close after DISCONNECT is cut off.
+    // Wake the writer even with nothing queued (JSON): it closes once the outbox is empty.
+    if (writer_idle_) wake_writer_.cancel();
+    // A broker that does not close after DISCONNECT (or the close frame) is cut off.
     arm_deadline(std::chrono::seconds(2));
 }
 

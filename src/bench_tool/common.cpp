@@ -10,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <iostream>
 #include <stdexcept>
 
 #include <sys/resource.h>
@@ -29,6 +30,8 @@ connection_setup make_setup(const bench_options& o) {
     s.cfg.endpoint = results.begin()->endpoint();
     s.cfg.host = o.host;
     s.cfg.version = o.mqtt_version == 5 ? wire::version::v5 : wire::version::v311;
+    s.cfg.transport = o.transport;
+    s.cfg.ws_path = o.ws_path.empty() ? default_ws_path(o.transport) : o.ws_path;
     if (o.tls) {
         // The bench verifies the broker only against an explicit --cafile.
         s.tls = net::make_client_tls({.ca = o.cafile, .verify = !o.cafile.empty()});
@@ -37,6 +40,8 @@ connection_setup make_setup(const bench_options& o) {
     return s;
 }
 
+namespace {
+/// Raises RLIMIT_NOFILE towards `need` (up to the hard limit); returns the resulting soft limit.
 std::size_t raise_fd_limit(std::size_t need) {
     rlimit lim{};
     if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
@@ -46,6 +51,21 @@ std::size_t raise_fd_limit(std::size_t need) {
         getrlimit(RLIMIT_NOFILE, &lim);
     }
     return static_cast<std::size_t>(lim.rlim_cur);
+}
+
+} // namespace
+
+void ensure_fd_limit(std::size_t need) {
+    rlimit before{};
+    getrlimit(RLIMIT_NOFILE, &before);
+    auto now = raise_fd_limit(need);
+    if (now < need) {
+        throw std::runtime_error("the run needs " + std::to_string(need) + " file descriptors; the open-file limit is " +
+                                 std::to_string(now) + " (raise the hard limit: ulimit -Hn)");
+    }
+    if (now > before.rlim_cur) {
+        std::cerr << "runnel bench: raised the open-file limit from " << before.rlim_cur << " to " << now << "\n";
+    }
 }
 
 std::string client_id(char role, std::size_t i) {

@@ -24,8 +24,9 @@ struct connection_setup {
 /// Throws std::runtime_error naming what failed.
 connection_setup make_setup(const bench_options& o);
 
-/// Raises RLIMIT_NOFILE towards `need` (up to the hard limit); returns the resulting soft limit.
-std::size_t raise_fd_limit(std::size_t need);
+/// Raises RLIMIT_NOFILE to `need` (up to the hard limit), saying so on stderr when it raised
+/// it; throws std::runtime_error naming both numbers when the hard limit is below `need`.
+void ensure_fd_limit(std::size_t need);
 
 /// "rb<pid>-<role><i>": unique per process, so two runs never take over each other's sessions.
 std::string client_id(char role, std::size_t i);

@@ -40,11 +40,7 @@ std::int64_t read_rss(int pid) {
 } // namespace
 
 connections_report run_connections(const bench_options& o) {
-    auto limit = raise_fd_limit(o.connections + 64);
-    if (limit < o.connections + 16) {
-        throw std::runtime_error("open-file limit " + std::to_string(limit) + " is too low for " +
-                                 std::to_string(o.connections) + " connections (raise the hard limit: ulimit -Hn)");
-    }
+    ensure_fd_limit(o.connections + 64);
     auto setup = make_setup(o);
     setup.cfg.keep_alive = 600; // idle for the whole measurement without PINGREQ
     io_threads threads(o.threads);

@@ -24,6 +24,26 @@ std::optional<bench_mode> parse_mode(std::string_view s) noexcept {
     return std::nullopt;
 }
 
+const char* to_string(transport_kind t) noexcept {
+    switch (t) {
+    case transport_kind::tcp: return "tcp";
+    case transport_kind::ws_mqtt: return "ws-mqtt";
+    case transport_kind::ws_json: return "ws-json";
+    }
+    return "?";
+}
+
+std::optional<transport_kind> parse_transport(std::string_view s) noexcept {
+    for (auto t : {transport_kind::tcp, transport_kind::ws_mqtt, transport_kind::ws_json}) {
+        if (s == to_string(t)) return t;
+    }
+    return std::nullopt;
+}
+
+const char* default_ws_path(transport_kind t) noexcept {
+    return t == transport_kind::ws_json ? "/ws" : "/mqtt";
+}
+
 topology topology_of(const bench_options& o) noexcept {
     topology t;
     switch (o.mode) {

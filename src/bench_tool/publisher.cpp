@@ -1,5 +1,6 @@
 #include "publisher.hpp"
 
+#include "runnel/bench_tool/json_frames.hpp"
 #include "runnel/bench_tool/payload.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -26,7 +27,8 @@ std::int64_t now_ns(std::chrono::steady_clock::time_point t) {
 } // namespace
 
 publisher::publisher(asio::io_context& io, client_config cfg, publisher_plan plan, run_totals& totals)
-    : client(io, std::move(cfg)), plan_(std::move(plan)), totals_(totals), wake_(io), id_used_(65536, false) {
+    : client(io, std::move(cfg)), plan_(std::move(plan)), totals_(totals), wake_(io), id_used_(65536, false),
+      channel_json_(json_quoted(plan_.topic)) {
     wire::publish p;
     p.topic = plan_.topic;
     p.qos = plan_.qos;
@@ -51,7 +53,10 @@ std::size_t publisher::credit(clock::time_point now, limit& why, clock::time_poi
     };
     why = limit::none;
     if (plan_.count) cap(plan_.count - seq_, limit::count);
-    if (plan_.qos > 0) cap(inflight_limit_ - inflight_, limit::inflight);
+    if (plan_.qos > 0) {
+        auto in_flight = unacked();
+        cap(in_flight < inflight_limit_ ? inflight_limit_ - in_flight : 0, limit::inflight);
+    }
     auto fanout = static_cast<std::int64_t>(plan_.fanout);
     auto room = (plan_.window * fanout - flow_.outstanding.load(std::memory_order_acquire)) / fanout;
     cap(room > 0 ? static_cast<std::uint64_t>(room) : 0, limit::window);
@@ -119,19 +124,27 @@ asio::awaitable<void> publisher::block(limit why, clock::time_point until) {
 }
 
 void publisher::publish_batch(std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) encode_one();
+    flow_.outstanding.fetch_add(static_cast<std::int64_t>(n * plan_.fanout), std::memory_order_acq_rel);
+    flush();
+}
+
+void publisher::encode_one() {
     auto& p = std::get<wire::publish>(pkt_);
-    for (std::size_t i = 0; i < n; ++i) {
-        encode_payload({plan_.id, seq_, now_ns(clock::now())}, plan_.size, p.payload);
+    encode_payload({plan_.id, seq_, now_ns(clock::now())}, plan_.size, p.payload);
+    if (json()) {
+        append_publish_request(outbox(), seq_, channel_json_, plan_.qos, p.payload);
+        end_frame();
+        totals_.unacked.fetch_add(1, std::memory_order_relaxed);
+    } else {
         if (plan_.qos > 0) {
             p.packet_id = next_packet_id();
             ++inflight_;
             totals_.unacked.fetch_add(1, std::memory_order_relaxed);
         }
         wire::encode(pkt_, version(), outbox());
-        ++seq_;
     }
-    flow_.outstanding.fetch_add(static_cast<std::int64_t>(n * plan_.fanout), std::memory_order_acq_rel);
-    flush();
+    ++seq_;
 }
 
 std::uint16_t publisher::next_packet_id() {
@@ -153,13 +166,31 @@ void publisher::acked(std::uint16_t id) {
 
 void publisher::on_packet(wire::packet& p) {
     if (auto* a = std::get_if<wire::puback>(&p)) {
+        if (a->reason_code >= 0x80) ++refused_;
         acked(a->packet_id);
     } else if (auto* r = std::get_if<wire::pubrec>(&p)) {
-        if (r->reason_code >= 0x80) acked(r->packet_id); // refused: the flow ends here
-        else send(wire::pubrel{r->packet_id, wire::reason::success, {}});
+        if (r->reason_code >= 0x80) {
+            ++refused_;
+            acked(r->packet_id); // the flow ends here
+        } else {
+            send(wire::pubrel{r->packet_id, wire::reason::success, {}});
+        }
     } else if (auto* c = std::get_if<wire::pubcomp>(&p)) {
         acked(c->packet_id);
     }
+}
+
+void publisher::on_text(std::string_view frame) {
+    auto f = scan_json_frame(frame);
+    if (f.what != json_frame::kind::reply) return;
+    auto id = id_number(f.id);
+    // Only the first reply to a publish this client sent counts.
+    if (!id || *id >= seq_) return;
+    auto r = replies_.record(*id);
+    if (r == sequence_tracker::outcome::duplicate || r == sequence_tracker::outcome::out_of_range) return;
+    if (!f.ok) ++refused_;
+    totals_.unacked.fetch_sub(1, std::memory_order_relaxed);
+    if (blocked_) wake_.cancel();
 }
 
 void publisher::on_closed() {

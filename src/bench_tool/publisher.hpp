@@ -2,10 +2,13 @@
 /// A bench publisher: sends numbered, timestamped messages to one topic as fast as its limits
 /// allow: the end-to-end window (flow.hpp), the QoS 1/2 in-flight limit (acknowledgements
 /// release it), the optional rate, and a bounded outbox. Messages are encoded in batches
-/// straight into the client's outbox.
+/// straight into the client's outbox. Over the JSON protocol every publish is a request whose
+/// id is its sequence number and whose reply is its acknowledgement, whatever the QoS; the
+/// in-flight limit applies from QoS 1 on, as in MQTT.
 /// Affinity: its client's executor; sent()/stalls()/finished() are read after the run.
 #include "client.hpp"
 #include "flow.hpp"
+#include "runnel/bench_tool/sequence_tracker.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -38,11 +41,15 @@ public:
 
     std::uint64_t sent() const noexcept { return seq_; }
     std::uint64_t stalls() const noexcept { return stalls_; }
-    std::uint64_t unacked() const noexcept { return inflight_; }
+    /// Publishes never acknowledged (MQTT: QoS 1/2 only; JSON: every publish has a reply).
+    std::uint64_t unacked() const noexcept { return json() ? seq_ - replies_.distinct() : inflight_; }
+    /// Publishes the broker refused (PUBACK/PUBREC reason >= 0x80, JSON "ok":false).
+    std::uint64_t refused() const noexcept { return refused_; }
     clock::time_point finished() const noexcept { return finished_; }
 
 protected:
     void on_packet(wire::packet& p) override;
+    void on_text(std::string_view frame) override;
     void on_closed() override;
 
 private:
@@ -54,6 +61,7 @@ private:
     boost::asio::awaitable<void> block(limit why, clock::time_point until);
     std::uint16_t next_packet_id();
     void acked(std::uint16_t id);
+    void encode_one();
 
     publisher_plan plan_;
     run_totals& totals_;
@@ -69,6 +77,9 @@ private:
     std::uint16_t inflight_ = 0;
     std::uint16_t last_id_ = 0;
     std::vector<bool> id_used_;
+    std::string channel_json_;        // JSON: the topic as a JSON string
+    sequence_tracker replies_;        // JSON: which publishes (ids = sequence numbers) were answered
+    std::uint64_t refused_ = 0;
 };
 
 } // namespace runnel::bench_tool

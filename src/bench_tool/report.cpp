@@ -31,8 +31,8 @@ double us(std::uint64_t ns) { return static_cast<double>(ns) / 1e3; }
 std::string format_table(const traffic_report& r) {
     std::string out;
     auto line = [&](std::string_view label, const std::string& value) { out += fmt::format("  {:<12} {}\n", label, value); };
-    out += fmt::format("runnel bench {}: {} topic(s), {} publisher(s), {} subscriber(s), QoS {}, {} B payload\n", r.mode,
-                       r.topics, r.publishers, r.subscribers, r.qos, r.size);
+    out += fmt::format("runnel bench {} over {}: {} topic(s), {} publisher(s), {} subscriber(s), QoS {}, {} B payload\n",
+                       r.mode, r.transport, r.topics, r.publishers, r.subscribers, r.qos, r.size);
     line("published", fmt::format("{:>14} msgs  {:>12.0f} msgs/s  over {:.2f} s", grouped(r.published), r.published_per_s(), r.publish_seconds));
     line("delivered", fmt::format("{:>14} msgs  {:>12.0f} msgs/s  over {:.2f} s  (expected {})", grouped(r.delivered),
                                   r.delivered_per_s(), r.deliver_seconds, grouped(r.expected)));
@@ -40,6 +40,7 @@ std::string format_table(const traffic_report& r) {
     line("duplicated", grouped(r.duplicated));
     line("reordered", grouped(r.reordered));
     if (r.unacked) line("unacked", grouped(r.unacked));
+    if (r.refused) line("refused", grouped(r.refused));
     if (r.foreign) line("foreign", grouped(r.foreign));
     if (r.stalls) line("stalls", fmt::format("{} (flow-control windows written off: QoS 0 loss)", r.stalls));
     if (r.connect_failures) line("conn. failed", grouped(r.connect_failures));
@@ -52,14 +53,14 @@ std::string format_table(const traffic_report& r) {
 std::string format_json(const traffic_report& r) {
     const auto& h = r.latency;
     return fmt::format(
-        "{{\"mode\":\"{}\",\"qos\":{},\"size\":{},\"topics\":{},\"publishers\":{},\"subscribers\":{},"
+        "{{\"mode\":\"{}\",\"transport\":\"{}\",\"qos\":{},\"size\":{},\"topics\":{},\"publishers\":{},\"subscribers\":{},"
         "\"publish_seconds\":{:.3f},\"deliver_seconds\":{:.3f},\"published\":{},\"published_per_s\":{:.1f},"
         "\"expected\":{},\"delivered\":{},\"delivered_per_s\":{:.1f},\"lost\":{},\"duplicated\":{},\"reordered\":{},"
-        "\"unacked\":{},\"foreign\":{},\"stalls\":{},\"connect_failures\":{},"
+        "\"unacked\":{},\"refused\":{},\"foreign\":{},\"stalls\":{},\"connect_failures\":{},"
         "\"latency_us\":{{\"p50\":{:.1f},\"p99\":{:.1f},\"p999\":{:.1f},\"max\":{:.1f},\"samples\":{}}}}}",
-        r.mode, r.qos, r.size, r.topics, r.publishers, r.subscribers, r.publish_seconds, r.deliver_seconds, r.published,
+        r.mode, r.transport, r.qos, r.size, r.topics, r.publishers, r.subscribers, r.publish_seconds, r.deliver_seconds, r.published,
         r.published_per_s(), r.expected, r.delivered, r.delivered_per_s(), r.lost, r.duplicated, r.reordered, r.unacked,
-        r.foreign, r.stalls, r.connect_failures, us(h.percentile(0.5)), us(h.percentile(0.99)), us(h.percentile(0.999)),
+        r.refused, r.foreign, r.stalls, r.connect_failures, us(h.percentile(0.5)), us(h.percentile(0.99)), us(h.percentile(0.999)),
         us(h.max()), h.count());
 }
 

@@ -1,5 +1,6 @@
 #include "subscriber.hpp"
 
+#include "runnel/bench_tool/json_frames.hpp"
 #include "runnel/bench_tool/payload.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -15,10 +16,14 @@ subscriber::subscriber(asio::io_context& io, client_config cfg, std::string topi
       flows_(std::move(flows)), totals_(totals), trackers_(flows_.size()), latency_(latency), suback_timer_(io) {}
 
 asio::awaitable<client::error_code> subscriber::subscribe(std::chrono::milliseconds timeout) {
-    wire::subscribe s;
-    s.packet_id = 1;
-    s.subscriptions.push_back({topic_, qos_});
-    send(s);
+    if (json()) {
+        send_text(subscribe_request(1, json_quoted(topic_)));
+    } else {
+        wire::subscribe s;
+        s.packet_id = 1;
+        s.subscriptions.push_back({topic_, qos_});
+        send(s);
+    }
     suback_timer_.expires_after(timeout);
     co_await suback_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
     if (!granted_) co_return make_error_code(boost::system::errc::timed_out);
@@ -28,7 +33,9 @@ asio::awaitable<client::error_code> subscriber::subscribe(std::chrono::milliseco
 
 void subscriber::on_packet(wire::packet& p) {
     if (auto* pub = std::get_if<wire::publish>(&p)) {
-        on_publish(*pub);
+        on_payload(pub->payload);
+        if (pub->qos == 1) send(wire::puback{pub->packet_id, wire::reason::success, {}});
+        else if (pub->qos == 2) send(wire::pubrec{pub->packet_id, wire::reason::success, {}});
     } else if (auto* rel = std::get_if<wire::pubrel>(&p)) {
         send(wire::pubcomp{rel->packet_id, wire::reason::success, {}});
     } else if (auto* ack = std::get_if<wire::suback>(&p)) {
@@ -37,9 +44,21 @@ void subscriber::on_packet(wire::packet& p) {
     }
 }
 
-void subscriber::on_publish(const wire::publish& p) {
+void subscriber::on_text(std::string_view frame) {
+    auto f = scan_json_frame(frame);
+    if (f.what == json_frame::kind::message) {
+        auto payload = push_payload(f, payload_header_size, scratch_);
+        if (payload) on_payload(*payload);
+        else ++foreign_;
+    } else if (f.what == json_frame::kind::reply && f.id == "1" && !granted_) {
+        granted_ = f.ok ? std::uint8_t{0} : std::uint8_t{0x80};
+        suback_timer_.cancel();
+    }
+}
+
+void subscriber::on_payload(std::string_view payload) {
     auto now = clock::now();
-    auto h = decode_payload(p.payload);
+    auto h = decode_payload(payload);
     // Unsigned wrap-around sends publishers below first_publisher_ out of range too.
     auto j = h ? static_cast<std::size_t>(h->publisher - first_publisher_) : flows_.size();
     if (j >= flows_.size()) {
@@ -55,8 +74,6 @@ void subscriber::on_publish(const wire::publish& p) {
             flows_[j]->delivered();
         }
     }
-    if (p.qos == 1) send(wire::puback{p.packet_id, wire::reason::success, {}});
-    else if (p.qos == 2) send(wire::pubrec{p.packet_id, wire::reason::success, {}});
 }
 
 void subscriber::on_closed() {

@@ -17,8 +17,9 @@ namespace {
 using clock = std::chrono::steady_clock;
 // Connects in flight at once (the broker's listen backlog is finite).
 constexpr std::size_t connect_width = 64;
-// The drain ends early when nothing arrives (and nothing is acknowledged) for this long.
-constexpr auto quiet_limit = std::chrono::seconds(1);
+// The drain ends early when nothing arrives (and nothing is acknowledged) for a fifth of
+// --drain, and at least this long (so a long --drain also rides out a stalled machine).
+constexpr auto min_quiet = std::chrono::milliseconds(1000);
 
 class traffic_run {
 public:
@@ -26,7 +27,7 @@ public:
         : o_(o), topo_(topology_of(o)), setup_(make_setup(o)), threads_(o.threads), latency_(threads_.size()) {}
 
     traffic_report run() {
-        raise_fd_limit(topo_.topics * (topo_.publishers + topo_.subscribers) + 64);
+        ensure_fd_limit(topo_.topics * (topo_.publishers + topo_.subscribers) + 64);
         build();
         threads_.run(main());
         if (!failure_.empty()) throw std::runtime_error(failure_);
@@ -138,7 +139,7 @@ asio::awaitable<void> traffic_run::drain() {
         if (d >= expected && u == 0) break;
         auto now = clock::now();
         if (d != seen || u != unacked) seen = d, unacked = u, last_change = now;
-        if (now - last_change > quiet_limit || now - began > o_.drain) break;
+        if (now - last_change > std::max(min_quiet, o_.drain / 5) || now - began > o_.drain) break;
         co_await sleep_for(std::chrono::milliseconds(2));
     }
 }
@@ -146,6 +147,7 @@ asio::awaitable<void> traffic_run::drain() {
 traffic_report traffic_run::collect() const {
     traffic_report r;
     r.mode = to_string(o_.mode);
+    r.transport = to_string(o_.transport);
     r.qos = o_.qos;
     r.size = std::max<std::size_t>(o_.size, 24);
     r.topics = topo_.topics;
@@ -155,6 +157,7 @@ traffic_report traffic_run::collect() const {
     for (const auto& p : pubs_) {
         r.published += p->sent();
         r.unacked += p->unacked();
+        r.refused += p->refused();
         r.stalls += p->stalls();
         last_send = std::max(last_send, p->finished());
     }

@@ -1,6 +1,7 @@
 #pragma once
-/// The `runnel bench` subcommand: a load generator against any MQTT broker (fanin, fanout,
-/// pairs, connections). Registers its flags on the application and runs once parsed.
+/// The `runnel bench` subcommand: a load generator against any MQTT broker, over TCP/TLS or
+/// WebSocket, and against Runnel's JSON protocol over WebSocket (fanin, fanout, pairs,
+/// connections). Registers its flags on the application and runs once parsed.
 #include "runnel/bench_tool/options.hpp"
 
 #include <string>
@@ -13,6 +14,7 @@ struct bench_args {
     std::string mode;
     std::string duration = "10s";
     std::string drain = "5s";
+    std::string transport = "tcp";
     unsigned qos = 0;
     unsigned mqtt_version = 4;
     bench_options o;

@@ -16,11 +16,23 @@ enum class bench_mode { fanin, fanout, pairs, connections };
 const char* to_string(bench_mode m) noexcept;
 std::optional<bench_mode> parse_mode(std::string_view s) noexcept;
 
+/// How the clients reach the broker: MQTT over TCP (TLS with --tls), MQTT over WebSocket
+/// (subprotocol "mqtt"), or Runnel's JSON protocol over WebSocket (subprotocol "runnel.json").
+enum class transport_kind { tcp, ws_mqtt, ws_json };
+
+/// "tcp", "ws-mqtt", "ws-json" (the spelling of --transport).
+const char* to_string(transport_kind t) noexcept;
+std::optional<transport_kind> parse_transport(std::string_view s) noexcept;
+/// The WebSocket path when --ws-path is not given: "/mqtt" for ws-mqtt, "/ws" for ws-json.
+const char* default_ws_path(transport_kind t) noexcept;
+
 struct bench_options {
     bench_mode mode = bench_mode::fanin;
     std::string host = "127.0.0.1";
     std::uint16_t port = 1883;
     bool tls = false;
+    transport_kind transport = transport_kind::tcp;
+    std::string ws_path;             // empty = default_ws_path(transport)
     std::string cafile;              // CA to verify the broker; empty = no verification
     std::size_t publishers = 0;      // per topic; 0 = the mode's default (fanin 8, others 1)
     std::size_t subscribers = 0;     // per topic; 0 = the mode's default (fanout 100, others 1)

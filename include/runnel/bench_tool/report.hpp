@@ -10,6 +10,7 @@ namespace runnel::bench_tool {
 
 struct traffic_report {
     std::string mode;
+    std::string transport = "tcp"; // tcp, ws-mqtt, ws-json
     unsigned qos = 0;
     std::size_t size = 0;
     std::size_t topics = 0;
@@ -23,7 +24,8 @@ struct traffic_report {
     std::uint64_t lost = 0;
     std::uint64_t duplicated = 0;
     std::uint64_t reordered = 0;
-    std::uint64_t unacked = 0;   // QoS 1/2 publishes never acknowledged
+    std::uint64_t unacked = 0;   // QoS 1/2 publishes (JSON: any publish) never acknowledged
+    std::uint64_t refused = 0;   // publishes the broker refused (reason >= 0x80, JSON "ok":false)
     std::uint64_t foreign = 0;   // messages that were not bench payloads
     std::uint64_t stalls = 0;    // flow-control windows written off after a stall (QoS 0 loss)
     std::uint64_t connect_failures = 0;

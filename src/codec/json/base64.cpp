@@ -49,19 +49,18 @@ void append_base64(std::string& out, std::string_view bytes) {
     }
 }
 
-std::optional<std::string> decode_base64(std::string_view text) {
+bool decode_base64(std::string_view text, std::string& out) {
     if (text.size() % 4 == 0 && !text.empty() && text.back() == '=') {
         text.remove_suffix(1);
         if (text.back() == '=') text.remove_suffix(1);
     }
-    if (text.size() % 4 == 1) return std::nullopt;
-    std::string out;
-    out.reserve(text.size() / 4 * 3 + 2);
+    if (text.size() % 4 == 1) return false;
+    out.reserve(out.size() + text.size() / 4 * 3 + 2);
     std::uint32_t acc = 0;
     int bits = 0;
     for (char ch : text) {
         const int v = sextet[static_cast<unsigned char>(ch)];
-        if (v < 0) return std::nullopt; // also a '=' anywhere but at the end
+        if (v < 0) return false; // also a '=' anywhere but at the end
         acc = (acc << 6) | static_cast<std::uint32_t>(v);
         bits += 6;
         if (bits >= 8) {
@@ -70,7 +69,12 @@ std::optional<std::string> decode_base64(std::string_view text) {
         }
     }
     // The 2 or 4 bits left over must be zero, so each byte string has one encoding.
-    if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+    return (acc & ((1u << bits) - 1)) == 0;
+}
+
+std::optional<std::string> decode_base64(std::string_view text) {
+    std::string out;
+    if (!decode_base64(text, out)) return std::nullopt;
     return out;
 }
 

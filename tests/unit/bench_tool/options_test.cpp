@@ -40,3 +40,11 @@ TEST(bench_options, modes_have_their_default_shapes) {
     EXPECT_EQ(parse_mode("pairs"), bench_mode::pairs);
     EXPECT_FALSE(parse_mode("fan-in"));
 }
+
+TEST(bench_options, transports_and_their_websocket_paths) {
+    for (auto t : {transport_kind::tcp, transport_kind::ws_mqtt, transport_kind::ws_json}) EXPECT_EQ(parse_transport(to_string(t)), t);
+    EXPECT_EQ(parse_transport("ws-json"), transport_kind::ws_json);
+    EXPECT_FALSE(parse_transport("ws"));
+    EXPECT_STREQ(default_ws_path(transport_kind::ws_mqtt), "/mqtt");
+    EXPECT_STREQ(default_ws_path(transport_kind::ws_json), "/ws");
+}

@@ -26,10 +26,20 @@ TEST(bench_report, json_is_one_object_with_the_counts) {
     auto j = format_json(r);
     EXPECT_EQ(j.front(), '{');
     EXPECT_EQ(j.back(), '}');
-    EXPECT_NE(j.find("\"mode\":\"fanin\""), std::string::npos);
+    EXPECT_NE(j.find("\"mode\":\"fanin\",\"transport\":\"tcp\""), std::string::npos);
     EXPECT_NE(j.find("\"delivered\":9,\"delivered_per_s\":9.0"), std::string::npos);
     EXPECT_NE(j.find("\"lost\":1,"), std::string::npos);
     EXPECT_NE(j.find("\"max\":1.5"), std::string::npos);
+}
+
+TEST(bench_report, transport_and_refusals_are_shown) {
+    traffic_report r;
+    r.mode = "fanout";
+    r.transport = "ws-json";
+    r.refused = 3;
+    EXPECT_NE(format_table(r).find("fanout over ws-json"), std::string::npos);
+    EXPECT_NE(format_table(r).find("refused"), std::string::npos);
+    EXPECT_NE(format_json(r).find("\"refused\":3,"), std::string::npos);
 }
 
 TEST(bench_report, table_groups_digits) {

@@ -22,6 +22,10 @@ void append_base64(std::string& out, std::string_view bytes);
 /// alphabet, misplaced `=` and nonzero bits after the last byte are errors (nullopt).
 std::optional<std::string> decode_base64(std::string_view text);
 
+/// The same, appending the bytes to `out` (which keeps its capacity: no allocation on a hot
+/// path once it has grown). On false, `out` holds a partial result.
+bool decode_base64(std::string_view text, std::string& out);
+
 /// True when `text` is one complete JSON text (RFC 8259: a value with optional whitespace
 /// around it) in valid UTF-8, nested at most `max_depth` deep: such a payload is pushed
 /// verbatim as `"data"`.

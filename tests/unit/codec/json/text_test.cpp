@@ -91,6 +91,14 @@ TEST(json_base64, round_trips_every_length) {
     }
 }
 
+TEST(json_base64, appending_form_keeps_what_was_there) {
+    std::string out = "ab";
+    EXPECT_TRUE(decode_base64("Zm9vYg==", out));
+    EXPECT_EQ(out, "abfoob");
+    out.clear();
+    EXPECT_FALSE(decode_base64("Zh==", out));
+}
+
 TEST(json_text, json_texts) {
     for (const char* ok : {"1", " 1 ", "\n{}\t", "[]", R"({"a":[1,{"b":null}]})", R"("s")",
                            "true", "false", "null", "-0", "1e400", R"("\ud83d\ude00")"})
