@@ -25,6 +25,22 @@ asio::awaitable<net::io_result> ws_transport::read_message(std::string& out, boo
 }
 
 asio::awaitable<net::io_result> ws_transport::write(std::span<const asio::const_buffer> bufs) {
+    if (per_buffer_ && bufs.size() > 1) {
+        // One message per buffer; all but the last are only gathered, the last carries them.
+        auto& low = ws_.next_layer();
+        std::size_t total = 0;
+        low.cork();
+        for (std::size_t i = 0; i < bufs.size(); ++i) {
+            if (i + 1 == bufs.size()) low.flush_on_next_write();
+            auto [ec, n] = co_await ws_.async_write(bufs[i], asio::as_tuple(asio::use_awaitable));
+            if (ec) {
+                low.reset_cork();
+                co_return net::io_result{ec, total};
+            }
+            total += n;
+        }
+        co_return net::io_result{{}, total};
+    }
     std::vector<asio::const_buffer> v(bufs.begin(), bufs.end());
     auto [ec, n] = co_await ws_.async_write(v, asio::as_tuple(asio::use_awaitable));
     co_return net::io_result{ec, n};

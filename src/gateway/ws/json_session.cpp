@@ -53,8 +53,8 @@ void json_session::start(std::shared_ptr<json_session> self) {
 
 asio::awaitable<void> json_session::write_loop() {
     auto self = shared_from_this();
-    // One frame per write: every push and reply is its own WebSocket message.
-    auto ec = co_await out_.drain(*t_, 1);
+    // Every push and reply is its own WebSocket message; up to 64 of them leave in one write.
+    auto ec = co_await out_.drain(*t_, 64);
     if (!ec) co_await t_->shutdown();
     t_->close();
 }

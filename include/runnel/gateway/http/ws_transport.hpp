@@ -1,7 +1,9 @@
 #pragma once
 /// A WebSocket as a net::transport: read_some returns message bytes as they arrive (MQTT packets
 /// may span or share messages, MQTT 6.0); read_message returns one whole message (JSON
-/// protocol); each write is one message, binary or text as constructed.
+/// protocol); a write is one binary message (MQTT: the buffers are packets, which may share a
+/// message), or, for a text transport (JSON), one message per buffer, all sent in one syscall
+/// (transport_stream corking).
 /// Affinity: the connection's worker. Owns the WebSocket stream and the transport below it.
 #include "runnel/net/transport.hpp"
 #include "runnel/net/transport_stream.hpp"
@@ -15,7 +17,7 @@ public:
     using ws_stream = boost::beast::websocket::stream<net::transport_stream>;
 
     ws_transport(ws_stream ws, std::string remote, bool loopback, const char* kind, bool binary = true)
-        : ws_(std::move(ws)), remote_(std::move(remote)), loopback_(loopback), kind_(kind) {
+        : ws_(std::move(ws)), remote_(std::move(remote)), loopback_(loopback), kind_(kind), per_buffer_(!binary) {
         ws_.binary(binary);
     }
     /// Reads one whole message into `out` (replacing it); `binary` tells its frame type.
@@ -35,6 +37,7 @@ private:
     std::string remote_;
     bool loopback_;
     const char* kind_;
+    bool per_buffer_;
 };
 
 } // namespace runnel::gateway::http
