@@ -190,7 +190,13 @@ void json_session::on_publish(const std::string& id, json::publish_cmd c) {
 
 bool json_session::deliver(const broker::delivery& d) {
     if (closing_) return false;
-    auto r = out_.push(json::encode_message_push(*d.msg, d.retain), true);
+    auto& cached = ctx_.last_push[worker_];
+    if (cached.msg != d.msg || cached.retained != d.retain) {
+        cached.frame = json::encode_message_push(*d.msg, d.retain);
+        cached.msg = d.msg;
+        cached.retained = d.retain;
+    }
+    auto r = out_.push(cached.frame, true);
     if (r == net::write_queue::push_result::dropped) {
         ctx_.counters.dropped.inc();
         return false;

@@ -45,6 +45,14 @@ struct json_context {
     const net::queue_limits queue;
     json_stats counters;
     std::vector<std::unordered_set<json_session*>> live; // [worker]; touched on that worker only
+    /// The last push each worker encoded: a message fans out to many sessions of one worker in
+    /// a row, so it is encoded once per worker, not once per subscriber. [worker]
+    struct encoded_push {
+        core::message_ptr msg; // held, so the pointer cannot be reused while cached
+        bool retained = false;
+        std::string frame;
+    };
+    std::vector<encoded_push> last_push = std::vector<encoded_push>(live.size());
 };
 
 class json_session final : public broker::session_sink, public std::enable_shared_from_this<json_session> {
