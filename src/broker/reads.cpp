@@ -13,7 +13,7 @@ namespace {
 
 /// The shards' answers, merged as they arrive (each on its own worker).
 struct gather {
-    std::mutex mutex;
+    std::mutex mutex; // guards every member: shards answer on their own workers
     std::size_t pending = 0;
     read_result out;
     std::uint64_t horizon = std::numeric_limits<std::uint64_t>::max();

@@ -3,9 +3,9 @@ repeat, cursors that are too old, limits, wildcards, shutdown, and every refusal
 import json
 import signal
 import subprocess
+import tempfile
 import threading
 import time
-import unittest
 
 from runnel_fixture import RunnelTestCase, eventually, main
 from clients import LongPoller, curl, message_payload, mosquitto_pub
@@ -16,6 +16,22 @@ def poll(server, query, timeout=10):
     return code, (json.loads(body) if body.startswith(b"{") else body)
 
 
+class WaitingPoll:
+    """A long-poll on its own thread, started once the server shows its watch subscribed;
+    `result()` joins it and returns (status, reply)."""
+
+    def __init__(self, server, query):
+        before = server.metric("runnel_subscriptions")
+        self.out = {}
+        self.t = threading.Thread(target=lambda: self.out.update(r=poll(server, query)))
+        self.t.start()
+        server.wait_metric("runnel_subscriptions", lambda v: v > before, "the poll to subscribe")
+
+    def result(self, timeout=30):
+        self.t.join(timeout)
+        return self.out["r"]
+
+
 class LongPoll(RunnelTestCase):
     def subscriptions(self, s):
         return s.metric("runnel_subscriptions")
@@ -23,15 +39,11 @@ class LongPoll(RunnelTestCase):
     def test_waiting_poll_answers_when_a_message_arrives(self):
         s = self.start_server()
         before = self.subscriptions(s)
-        out = {}
-        t = threading.Thread(target=lambda: out.update(r=poll(s, "channel=chat/%2B&timeout=60")))
-        t.start()
-        s.wait_metric("runnel_subscriptions", lambda v: v > before, "the poll to subscribe")
+        waiting = WaitingPoll(s, "channel=chat/%2B&timeout=60")
         started = time.monotonic()
         mosquitto_pub(s.mqtt_port, "chat/1", b'{"t": "hi"}')
-        t.join(30)
+        code, r = waiting.result()
         self.assertLess(time.monotonic() - started, 20, "the poll waited for its timeout")
-        code, r = out["r"]
         self.assertEqual(code, 200)
         self.assertEqual(len(r["messages"]), 1)
         m = r["messages"][0]
@@ -104,17 +116,13 @@ class LongPoll(RunnelTestCase):
 
     def test_shutdown_answers_waiting_polls(self):
         s = self.start_server()
-        before = self.subscriptions(s)
-        out = {}
-        t = threading.Thread(target=lambda: out.update(r=poll(s, "channel=x&timeout=120")))
-        t.start()
-        s.wait_metric("runnel_subscriptions", lambda v: v > before, "the poll to subscribe")
+        waiting = WaitingPoll(s, "channel=x&timeout=120")
         started = time.monotonic()
         s.stop(signal.SIGTERM)
-        t.join(30)
+        code, r = waiting.result()
         self.assertLess(time.monotonic() - started, 15)
-        self.assertEqual(out["r"][0], 200)
-        self.assertEqual(out["r"][1]["messages"], [])
+        self.assertEqual(code, 200)
+        self.assertEqual(r["messages"], [])
 
     def test_a_client_that_leaves_mid_poll_is_noticed_at_once(self):
         s = self.start_server()
@@ -166,20 +174,17 @@ class LongPoll(RunnelTestCase):
 
     def test_past_max_streams_is_429_and_the_slot_comes_back(self):
         s = self.start_server("--set", "http.max_streams=1")
-        before = self.subscriptions(s)
-        out = {}
-        t = threading.Thread(target=lambda: out.update(r=poll(s, "channel=one&timeout=60")))
-        t.start()
-        s.wait_metric("runnel_subscriptions", lambda v: v > before, "the first poll to subscribe")
-        code, body = curl(s, "/v1/subscribe?channel=two&timeout=5", "-D", "/dev/stderr")
+        first = WaitingPoll(s, "channel=one&timeout=60")
+        with tempfile.NamedTemporaryFile() as head:
+            code, body = curl(s, "/v1/subscribe?channel=two&timeout=5", "-D", head.name)
+            self.assertIn(b"retry-after: 1", head.read().lower())
         self.assertEqual(code, 429, body)
         self.assertIn("http.max_streams", json.loads(body)["error"]["message"])
         code, body = curl(s, "/v1/stream?channel=two")
         self.assertEqual(code, 429, body)
         self.assertEqual(poll(s, "channel=two&timeout=0")[0], 200)  # no wait, no slot needed
         mosquitto_pub(s.mqtt_port, "one", b"wake", qos=1)
-        t.join(30)
-        self.assertEqual(out["r"][0], 200)
+        self.assertEqual(first.result()[0], 200)
         self.assertEqual(poll(s, "channel=two&timeout=1")[0], 200)  # the slot is free again
 
     def test_anonymous_off_is_401(self):

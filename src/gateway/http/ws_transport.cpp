@@ -25,7 +25,7 @@ asio::awaitable<net::io_result> ws_transport::read_message(std::string& out, boo
 }
 
 asio::awaitable<net::io_result> ws_transport::write(std::span<const asio::const_buffer> bufs) {
-    if (per_buffer_ && bufs.size() > 1) {
+    if (!ws_.binary() && bufs.size() > 1) { // text (JSON): one message per buffer
         // One message per buffer; all but the last are only gathered, the last carries them.
         auto& low = ws_.next_layer();
         std::size_t total = 0;

@@ -17,7 +17,7 @@ public:
     using ws_stream = boost::beast::websocket::stream<net::transport_stream>;
 
     ws_transport(ws_stream ws, std::string remote, bool loopback, const char* kind, bool binary = true)
-        : ws_(std::move(ws)), remote_(std::move(remote)), loopback_(loopback), kind_(kind), per_buffer_(!binary) {
+        : ws_(std::move(ws)), remote_(std::move(remote)), loopback_(loopback), kind_(kind) {
         ws_.binary(binary);
     }
     /// Reads one whole message into `out` (replacing it); `binary` tells its frame type.
@@ -37,7 +37,6 @@ private:
     std::string remote_;
     bool loopback_;
     const char* kind_;
-    bool per_buffer_;
 };
 
 } // namespace runnel::gateway::http
