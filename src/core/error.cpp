@@ -19,6 +19,9 @@ condition condition_of(errc e) {
     case errc::shutting_down:
     case errc::session_taken_over:
     case errc::keep_alive_timeout: return condition::io;
+    case errc::storage_full:
+    case errc::storage_failed:
+    case errc::data_corrupt: return condition::storage;
     default: return condition::protocol;
     }
 }
@@ -49,6 +52,9 @@ public:
         case errc::server_busy: return "server busy";
         case errc::not_found: return "not found";
         case errc::io_error: return "i/o error";
+        case errc::storage_full: return "storage full";
+        case errc::storage_failed: return "storage failed";
+        case errc::data_corrupt: return "stored data corrupt";
         }
         return "unknown runnel error " + std::to_string(ev);
     }
@@ -66,6 +72,7 @@ public:
         case condition::permission: return "permission denied";
         case condition::overload: return "overload";
         case condition::io: return "connection ended";
+        case condition::storage: return "storage unavailable";
         }
         return "unknown condition";
     }

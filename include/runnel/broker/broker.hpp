@@ -21,9 +21,11 @@
 #include "runnel/broker/stats.hpp"
 #include "runnel/core/cursor.hpp"
 #include "runnel/core/message.hpp"
+#include "runnel/store/retention_log.hpp"
 
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,12 +38,45 @@ struct broker_options {
     std::size_t shards = 0; // 0 = one per worker
     session_limits limits;
     buffer_limits buffer;
+    /// The retention log; null = memory only (nothing survives a restart). Not owned; must
+    /// outlive the broker and be loaded (load()) before the broker is built.
+    store::retention_log* log = nullptr;
+    /// Which channels the log keeps, and how long (required with a log).
+    store::retention_fn retention_of;
+    /// How long an idempotency key is remembered.
+    std::chrono::milliseconds idempotency_window{120000};
 };
 
-/// What publish() reports once the message is routed.
+/// What publish() reports once the message is routed and durable (by the log's sync policy).
 struct publish_ack {
-    std::size_t reached = 0; // subscriptions (sessions and shared-group picks) it went to
-    core::cursor cur;        // the cursor the message got
+    std::size_t reached = 0;        // subscriptions (sessions and shared-group picks) it went to
+    core::cursor cur;               // the cursor the message got
+    boost::system::error_code error; // set: not published (errc::storage_full / storage_failed)
+    std::string reason;             // why, for the client, when `error` is set
+    bool duplicate = false;         // the idempotency key was seen: `cur` is the original's
+};
+
+/// A history query on one channel (broker::history). Bounds are exclusive below and inclusive
+/// above, by offset or timetoken (every bound given applies).
+struct history_query {
+    std::string channel;
+    std::uint64_t after_offset = 0;
+    std::uint64_t after_tt = 0;
+    std::uint64_t until_offset = std::numeric_limits<std::uint64_t>::max();
+    std::uint64_t until_tt = std::numeric_limits<std::uint64_t>::max();
+    bool newest_first = false;
+    std::size_t limit = 100;
+    std::size_t max_bytes = std::size_t{4} << 20;
+};
+
+struct history_page {
+    std::vector<core::message_ptr> messages; // in the order asked for
+    bool more = false;                       // a next page exists (continue after the last one)
+    std::uint64_t epoch = 0;                 // the channel's epoch (0 = channel unknown)
+    std::uint64_t last_offset = 0;           // the channel's newest offset
+    bool complete = true;                    // false: the range reaches past what retention kept
+    std::string reason;
+    boost::system::error_code error;         // the log could not be read
 };
 
 /// What read() returns: buffered messages after a cursor, in timetoken order.
@@ -61,6 +96,10 @@ struct sub_request {
 struct sub_outcome {
     bool existed = false;
     std::vector<core::message_ptr> retained; // to send after the acknowledgement
+    /// Every message with tt above this reaches the session live; every one at or below it
+    /// was routed before the subscription existed (read() it to replay). The largest horizon
+    /// of the shards that applied the subscription.
+    std::uint64_t horizon = 0;
 };
 
 class broker {
@@ -96,6 +135,10 @@ public:
     /// node's, or a clock that went back) is reported as a gap and read from now.
     void read(std::vector<std::string> filters, std::uint64_t since, std::size_t limit, std::size_t max_bytes,
               std::function<void(read_result)> done);
+    /// Reads one channel's history: from the log when it keeps the channel, else from its
+    /// buffer. `done` runs on the calling worker.
+    void history(history_query q, std::function<void(history_page)> done);
+
     /// A cursor meaning "now": reading from it returns only messages published after the call.
     std::uint64_t now_tt() const noexcept { return clock_.last(); }
 

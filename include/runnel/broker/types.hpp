@@ -21,6 +21,7 @@ struct sub_options {
     bool no_local = false;
     bool retain_as_published = false;
     std::uint32_t sub_id = 0; // subscription identifier, 0 = none
+    bool with_cursor = false; // MQTT v5: deliveries carry offset/epoch/tt user properties
     bool operator==(const sub_options&) const = default;
 };
 

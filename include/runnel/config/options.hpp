@@ -131,6 +131,29 @@ struct broker_options {
     unsigned shards = 0; // 0 = one per worker
 };
 
+/// The retention log (RocksDB under node.data_dir/store).
+struct store_options {
+    bool enabled = true;                  // false: memory only, nothing survives a restart
+    std::string sync = "batch";           // always | batch | none
+    milliseconds sync_interval{2};        // batch: fsync at least this often...
+    std::size_t sync_batch = 256;         // ...or after this many messages
+    std::size_t block_cache = std::size_t{64} << 20;
+    std::size_t write_buffer = std::size_t{64} << 20;
+    std::uint64_t max_disk_bytes = 0;     // 0 = unbounded
+    milliseconds sweep_interval{10000};   // retention sweep (count, bytes, age)
+    bool repair = false;                  // repair a corrupt database at start instead of refusing
+    milliseconds idempotency_window{120000};
+};
+
+/// Retention for the channels matching `match` (an MQTT filter); the first match wins.
+struct retention_rule {
+    std::string match = "#";
+    seconds max_age{86400};
+    std::uint64_t max_messages = 0; // 0 = no limit
+    std::uint64_t max_bytes = 0;    // 0 = no limit
+    bool store = true;              // false: ephemeral, never written to disk
+};
+
 struct options {
     node_options node;
     log_options log;
@@ -143,6 +166,9 @@ struct options {
     broker_options broker;
     buffer_options buffer;
     http_options http;
+    store_options store;
+    /// Empty means one rule: everything kept for 24 h.
+    std::vector<retention_rule> retention;
 };
 
 } // namespace runnel::config

@@ -31,10 +31,15 @@ enum class errc {
     server_busy,
     not_found,
     io_error,
+    storage_full,   // the retention log's disk (or its configured limit) is full
+    storage_failed, // the retention log cannot write (I/O error); it keeps trying to recover
+    data_corrupt,   // stored data cannot be read back
 };
 
-/// Coarse groups of `errc`, compared with `==` against any code of the group.
-enum class condition { protocol = 1, permission, overload, io };
+/// Coarse groups of `errc`, compared with `==` against any code of the group. `storage` covers
+/// the retention log's failures: the node is up but cannot accept durable publishes.
+
+enum class condition { protocol = 1, permission, overload, io, storage };
 
 const boost::system::error_category& runnel_category() noexcept;
 const boost::system::error_category& runnel_condition_category() noexcept;
