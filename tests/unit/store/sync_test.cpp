@@ -114,3 +114,35 @@ TEST(sync_policy, none_is_durable_when_written) {
 
 } // namespace
 } // namespace runnel::store::test
+
+namespace runnel::store::test {
+namespace {
+
+// A quick throughput probe, not a test (disabled; run with --gtest_also_run_disabled_tests
+// --gtest_filter='*throughput*'): 100k messages of 100 bytes in batches of 16, group commit.
+TEST(sync_policy, DISABLED_write_throughput) {
+    temp_dir d;
+    auto o = options_for(d);
+    o.sync = sync_policy::batch;
+    o.write_buffer_bytes = 64 << 20;
+    auto log = open_log(o);
+    std::atomic<int> durable{0};
+    auto tt = now_tt();
+    auto start = std::chrono::steady_clock::now();
+    constexpr int batches = 6250;
+    for (int i = 0; i < batches; ++i) {
+        write_batch b;
+        for (int k = 0; k < 16; ++k) {
+            auto off = static_cast<std::uint64_t>(i * 16 + k + 1);
+            b.messages.push_back(msg("bench/" + std::to_string(k), off, tt + off, std::string(100, 'p')));
+        }
+        log->commit(std::move(b), {}, [&](auto) { ++durable; });
+    }
+    ASSERT_TRUE(eventually([&] { return durable == batches; }, std::chrono::seconds(120)));
+    auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("100000 messages in %.3f s: %.0f msg/s, %llu fsyncs\n", secs, 100000 / secs,
+                static_cast<unsigned long long>(log->stats().syncs));
+}
+
+} // namespace
+} // namespace runnel::store::test
