@@ -1,28 +1,19 @@
 #include "producer.hpp"
 
-#include "common.hpp"
 #include "runnel/bench_tool/payload.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <cmath>
 
 namespace runnel::bench_tool {
 namespace asio = boost::asio;
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t batch_max = 64;
-constexpr std::size_t outbox_high = 256 * 1024;
-constexpr std::size_t outbox_low = 64 * 1024;
 // Reconnect backoff: a restarting broker is usually back within a second.
 constexpr auto backoff_min = std::chrono::milliseconds(50);
 constexpr auto backoff_max = std::chrono::milliseconds(500);
-
-std::int64_t now_ns(std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
 } // namespace
 
 /// One connection of the producer. Acknowledgements and the close go to the producer, only
@@ -98,7 +89,7 @@ asio::awaitable<void> producer::run(clock::time_point start, clock::time_point e
         // The broker went away: everything unacknowledged goes out again, in order.
         wake_.expires_after(backoff);
         co_await wake_.async_wait(use_tuple);
-        backoff = std::min(backoff * 2, std::chrono::duration_cast<std::chrono::milliseconds>(backoff_max));
+        backoff = std::min(backoff * 2, backoff_max);
         if (clock::now() >= give_up) break;
         if (co_await open_link()) {
             ++connect_failures_;
@@ -134,7 +125,7 @@ asio::awaitable<void> producer::publish_on(link& l, clock::time_point end, clock
 std::size_t producer::send_batch(link& l, clock::time_point now, clock::time_point end, std::size_t limit) {
     auto& p = std::get<wire::publish>(pkt_);
     std::size_t n = 0;
-    while (n < batch_max && ledger_.size() < limit) {
+    while (n < encode_batch && ledger_.size() < limit) {
         std::uint64_t seq = 0;
         if (!resend_.empty()) {
             seq = resend_.front();
@@ -147,7 +138,7 @@ std::size_t producer::send_batch(link& l, clock::time_point now, clock::time_poi
         } else {
             break;
         }
-        encode_payload({plan_.id, seq, now_ns(now)}, plan_.size, p.payload);
+        encode_payload({plan_.id, seq, steady_ns(now)}, plan_.size, p.payload);
         p.packet_id = ledger_.sent(seq);
         wire::encode(pkt_, l.version(), l.outbox());
         ++n;
