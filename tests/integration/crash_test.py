@@ -439,6 +439,9 @@ def run(runnel, seed):
             problems.append(f"{summary['unacked']} publishes never acknowledged")
         log("  verdict       " + ("PASS" if not problems else "FAIL: " + "; ".join(problems)))
         failed = bool(problems)
+        if failed:  # the arrival order, for the diagnosis
+            with open(os.path.join(workdir, "received.txt"), "w") as f:
+                f.writelines(f"{p} {q}\n" for p, q in received)
         return 1 if failed else 0
     finally:
         if producer is not None and producer.poll() is None:
@@ -448,7 +451,7 @@ def run(runnel, seed):
             sub.stop()
         server.stop()
         if failed:
-            log(f"(kept {workdir}: server.log, acks.jsonl, bench.err)")
+            log(f"(kept {workdir}: server.log, acks.jsonl, received.txt, bench.err)")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
