@@ -46,8 +46,10 @@ start_target() { # target
     case $target in
     runnel-*)
         http_port=$(free_port)
+        local sync=()
+        [[ $store_keys == yes ]] && sync=(--set "store.sync=${target#runnel-}")
         start_runnel --mqtt "127.0.0.1:$mqtt_port" --http "127.0.0.1:$http_port" \
-            --data-dir "$data" --set "store.sync=${target#runnel-}"
+            --data-dir "$data" "${sync[@]}"
         ;;
     mosquitto)
         start_mosquitto "listener $mqtt_port 127.0.0.1" "persistence true
@@ -77,6 +79,27 @@ autosave_interval 1"
 runnel_durable() { # data dir
     [[ -n $(find "$1" -name CURRENT -o -name '*.sst' -o -name '*.log' 2>/dev/null | head -1) ]]
 }
+
+# A binary from before the store knows no `store.*` keys: run it once, without them, and flag it.
+store_keys=yes
+probe_ports=("$(free_port)" "$(free_port)" "$(free_port)") # here: the child must exec at once
+"$RUNNEL" serve --mqtt "127.0.0.1:${probe_ports[0]}" --http "127.0.0.1:${probe_ports[1]}" \
+    --admin "127.0.0.1:${probe_ports[2]}" --data-dir "$tmp/probe" --set store.sync=batch >"$tmp/probe.log" 2>&1 &
+probe_pid=$!
+for _ in $(seq 50); do # until it fails or listens
+    kill -0 "$probe_pid" 2>/dev/null || break
+    (exec 3<>"/dev/tcp/127.0.0.1/${probe_ports[0]}") 2>/dev/null && break
+    sleep 0.1
+done
+if grep -q 'store: unknown key' "$tmp/probe.log"; then
+    store_keys=no
+    echo "!!! $RUNNEL has no store (store.sync is an unknown key): Runnel runs once, in memory" >&2
+    TARGETS=$(sed 's/runnel-always//' <<<"$TARGETS")
+    label[runnel-batch]="Runnel, no store (this build)"
+fi
+kill "$probe_pid" 2>/dev/null || true
+wait "$probe_pid" 2>/dev/null || true
+rm -rf "$tmp/probe"
 
 # scenario: key | title | bench arguments
 scenarios=(
