@@ -2,8 +2,9 @@
 """Reads a channel's whole stored history back and reports messages/s and MB/s (one JSON line).
 
     history-read.py runnel URL CHANNEL [--limit 1000]
-        Runnel's history API: GET URL/v1/channels/{channel}/messages?limit=N, then the page
-        named by each reply's "next" until there is none. One keep-alive HTTP connection.
+        Runnel's history API (docs/protocol.md#history): GET
+        URL/v1/channels/{channel}/messages?limit=N&order=oldest, then ?limit=N&page=NEXT with
+        each reply's "next" until it is null. One keep-alive HTTP connection.
     history-read.py jetstream-create-stream HOST PORT STREAM SUBJECT
         Creates a file-stored, limits-retention stream on SUBJECT (run before publishing).
     history-read.py jetstream HOST PORT STREAM SUBJECT [--limit 1000]
@@ -39,17 +40,10 @@ def report(kind, messages, payload_bytes, wire_bytes, seconds, pages, cpu0):
 
 # --- Runnel ------------------------------------------------------------------------------
 
-def next_target(path, channel_path, limit, nxt):
-    """The request target of the page after one whose reply said "next": nxt."""
-    if isinstance(nxt, str) and nxt.startswith("/"):
-        return nxt  # a ready-made path
-    if isinstance(nxt, str) and nxt.startswith("http"):
-        u = urllib.parse.urlsplit(nxt)
-        return u.path + ("?" + u.query if u.query else "")
-    if isinstance(nxt, dict):  # {"offset": N, "epoch": E}: resume after it
-        q = {"limit": limit, "since_offset": nxt.get("offset"), "since_epoch": nxt.get("epoch")}
-        return f"{channel_path}?{urllib.parse.urlencode({k: v for k, v in q.items() if v is not None})}"
-    return f"{channel_path}?limit={limit}&next={urllib.parse.quote(str(nxt), safe='')}"
+def next_target(channel_path, limit, nxt):
+    """The request target of the page after one whose reply said "next": nxt (an opaque token
+    that carries the range and the order, docs/protocol.md#history)."""
+    return f"{channel_path}?limit={limit}&page={urllib.parse.quote(str(nxt), safe='')}"
 
 
 def payload_size(m):
@@ -64,7 +58,7 @@ def read_runnel(url, channel, limit):
     u = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
     channel_path = f"/v1/channels/{urllib.parse.quote(channel, safe='')}/messages"
-    target = f"{channel_path}?limit={limit}"
+    target = f"{channel_path}?limit={limit}&order=oldest"
     messages = payload = wire = pages = 0
     cpu0 = time.process_time()
     t0 = time.monotonic()
@@ -82,7 +76,7 @@ def read_runnel(url, channel, limit):
         for m in msgs:
             payload += payload_size(m)
         nxt = page.get("next")
-        target = next_target(u.path.rstrip("/"), channel_path, limit, nxt) if nxt and msgs else None
+        target = next_target(channel_path, limit, nxt) if nxt and msgs else None
     report("runnel", messages, payload, wire, time.monotonic() - t0, pages, cpu0)
 
 
