@@ -23,6 +23,7 @@ RATE=${RATE:-1000}
 HISTORY=${HISTORY:-200000}
 TARGETS=${TARGETS:-runnel-batch runnel-always mosquitto mosquitto-autosave jetstream}
 here=$(cd "$(dirname "$0")" && pwd)
+PYTHON=${PYTHON:-/usr/bin/python3} # Debian's, with python3-websockets (scripts/deps.sh)
 
 # RUNNEL, MOSQUITTO, NATS_SERVER, DURATION, REPEAT, WORKERS; temp dir, EXIT trap, ports,
 # broker start/stop, medians, ratios.
@@ -168,7 +169,7 @@ done
 
 # History: HISTORY messages of 64 bytes on one channel, published with QoS 1 by one
 # publisher (no subscriber), then read back in pages of 1000.
-declare -A hist=()
+declare -A hist=() hist_via=()
 if ((HISTORY > 0)); then
     for target in $TARGETS; do
         [[ $target == runnel-batch || $target == jetstream ]] || continue
@@ -179,7 +180,7 @@ if ((HISTORY > 0)); then
             # $MQTT_msgs keeps a QoS 1 message only until every QoS 1 subscriber has acked it
             # (interest retention), so history lives in a stream of its own on the same
             # messages: the MQTT listener also publishes each one on the NATS subject.
-            python3 "$here/history-read.py" jetstream-create-stream 127.0.0.1 "$nats_port" HIST "${prefix//\//.}.>"
+            "$PYTHON" "$here/history-read.py" jetstream-create-stream 127.0.0.1 "$nats_port" HIST "${prefix//\//.}.>"
         fi
         if ! "$RUNNEL" bench fanin --publishers 1 --subscribers 1 --qos 1 --count "$HISTORY" \
             --duration 10m --port "$mqtt_port" --mqtt-version 4 --topic-prefix "$prefix" --json \
@@ -190,9 +191,15 @@ if ((HISTORY > 0)); then
             continue
         fi
         if [[ $target == jetstream ]]; then
-            out=$(python3 "$here/history-read.py" jetstream 127.0.0.1 "$nats_port" HIST "${prefix//\//.}.fanin" 2>&1) || true
+            out=$("$PYTHON" "$here/history-read.py" jetstream 127.0.0.1 "$nats_port" HIST "${prefix//\//.}.fanin" 2>&1) || true
         else
-            out=$(python3 "$here/history-read.py" runnel "http://127.0.0.1:$http_port" "$prefix/fanin" 2>&1) || true
+            out=$("$PYTHON" "$here/history-read.py" runnel "http://127.0.0.1:$http_port" "$prefix/fanin" 2>&1) || true
+            if [[ $out == *"HTTP 405"* ]]; then
+                # No REST history in this build: replay over the JSON protocol instead.
+                echo "  $out" >&2
+                hist_via[$target]="JSON subscribe since tt 0 (no REST history in this build)"
+                out=$("$PYTHON" "$here/history-read.py" runnel-replay "ws://127.0.0.1:$http_port/ws" "$prefix/fanin" 2>&1) || true
+            fi
         fi
         echo "  $out" >&2
         hist[$target]=$out
@@ -259,6 +266,6 @@ if ((HISTORY > 0)); then
         read -r msgs mb wire ccpu secs n < <(python3 -c 'import json, sys
 d = json.loads(sys.argv[1])
 print(d["msgs_per_s"], d["payload_mb_per_s"], d["wire_mb_per_s"], d["client_cpu_s"], d["seconds"], d["messages"])' "$h")
-        echo "| ${label[$target]} ($n read) | $(printf '%.0f' "$pub") | $msgs | $mb | $wire | $ccpu | $secs |"
+        echo "| ${label[$target]} ($n read${hist_via[$target]:+, ${hist_via[$target]}}) | $(printf '%.0f' "$pub") | $msgs | $mb | $wire | $ccpu | $secs |"
     done
 fi

@@ -5,6 +5,10 @@
         Runnel's history API (docs/protocol.md#history): GET
         URL/v1/channels/{channel}/messages?limit=N&order=oldest, then ?limit=N&page=NEXT with
         each reply's "next" until it is null. One keep-alive HTTP connection.
+    history-read.py runnel-replay WS_URL CHANNEL
+        Runnel's JSON protocol (WS_URL e.g. ws://127.0.0.1:8080/ws): subscribe with
+        since {"tt": "0"}, which replays every stored message, then replies; for builds
+        without the REST history API. Needs python3-websockets.
     history-read.py jetstream-create-stream HOST PORT STREAM SUBJECT
         Creates a file-stored, limits-retention stream on SUBJECT (run before publishing).
     history-read.py jetstream HOST PORT STREAM SUBJECT [--limit 1000]
@@ -78,6 +82,41 @@ def read_runnel(url, channel, limit):
         nxt = page.get("next")
         target = next_target(channel_path, limit, nxt) if nxt and msgs else None
     report("runnel", messages, payload, wire, time.monotonic() - t0, pages, cpu0)
+
+
+def read_runnel_replay(url, channel):
+    """A JSON-protocol subscribe with since {"tt": "0"}: the server replays everything the
+    channel keeps (from the retention log, past the memory buffer), then replies."""
+    import asyncio
+    import websockets  # Debian's python3-websockets
+
+    async def run():
+        async with websockets.connect(url, subprotocols=["runnel.json"], max_size=None,
+                                      compression=None) as ws:
+            cpu0 = time.process_time()
+            t0 = time.monotonic()
+            await ws.send(json.dumps({"id": "r", "op": "subscribe", "channel": channel,
+                                      "since": {"tt": "0"}}))
+            messages = payload = wire = 0
+            while True:
+                text = await ws.recv()
+                wire += len(text)
+                if text.startswith('{"op":"message"'):
+                    messages += 1
+                    i = text.find('"data_b64":"')
+                    if i >= 0:
+                        j = text.index('"', i + 12)
+                        b64 = j - i - 12
+                        payload += b64 * 3 // 4 - (text[j - 2:j].count("="))
+                    continue
+                reply = json.loads(text)
+                if reply.get("id") == "r":
+                    if not reply.get("ok"):
+                        sys.exit(f"history-read: subscribe: {text[:300]}")
+                    report("runnel-replay", messages, payload, wire, time.monotonic() - t0, 1, cpu0)
+                    return
+
+    asyncio.run(run())
 
 
 # --- NATS JetStream ----------------------------------------------------------------------
@@ -210,6 +249,9 @@ def main():
     r.add_argument("url")
     r.add_argument("channel")
     r.add_argument("--limit", type=int, default=1000)
+    w = sub.add_parser("runnel-replay")
+    w.add_argument("url")
+    w.add_argument("channel")
     j = sub.add_parser("jetstream")
     j.add_argument("host")
     j.add_argument("port", type=int)
@@ -226,6 +268,8 @@ def main():
         return create_stream(a.host, a.port, a.stream, a.subject)
     if a.target == "runnel":
         read_runnel(a.url, a.channel, a.limit)
+    elif a.target == "runnel-replay":
+        read_runnel_replay(a.url, a.channel)
     else:
         read_jetstream(a.host, a.port, a.stream, a.subject, a.limit)
 
