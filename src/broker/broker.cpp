@@ -1,6 +1,7 @@
 // Session lifecycle: open, takeover, connection loss, will, expiry, end.
 #include "broker_internal.hpp"
 
+#include "runnel/core/topic.hpp"
 #include "runnel/obs/log.hpp"
 
 namespace runnel::broker {
@@ -85,27 +86,76 @@ void broker::take(worker_id at, session_id id, worker_id to, std::string cid, bo
             done(&s, true);
             return;
         }
+        move(at, s, to, std::move(done));
+    });
+}
+
+void broker::move(worker_id at, session& s, worker_id to, open_fn done) {
+    // Order: the shards route the session to `to` first; each then answers here, after every
+    // delivery it posted here before. Once all have answered, the session's queue holds every
+    // message routed the old way, and it moves; what the shards route meanwhile waits on `to`.
+    auto id = s.id();
+    run_on(to, [this, to, id] { workers_[to]->arriving[id]; });
+    std::vector<std::vector<sub_record>> per_shard(shards_.size());
+    for (const auto& [key, r] : s.subscriptions()) {
+        if (core::has_wildcard(r.filter)) {
+            for (auto& v : per_shard) v.push_back(r);
+        } else {
+            per_shard[shard_of(r.filter)].push_back(r);
+        }
+    }
+    auto remaining = std::make_shared<std::size_t>(0);
+    for (const auto& v : per_shard) *remaining += v.empty() ? 0 : 1;
+    auto finish = [this, at, id, to, cid = s.client_id(), done = std::move(done)]() mutable {
+        auto& ws = *workers_[at];
+        auto it = ws.sessions.find(id);
+        if (it == ws.sessions.end()) { // ended (or moved by a newer takeover) meanwhile: start over
+            run_on(to, [this, to, id, cid, done = std::move(done)]() mutable {
+                workers_[to]->arriving.erase(id);
+                open_session(to, cid, false, std::move(done));
+            });
+            return;
+        }
         auto owned = std::move(it->second);
         ws.sessions.erase(it);
         ws.moved[id] = to;
         owned->visited().push_back(at);
         auto holder = std::make_shared<std::unique_ptr<session>>(std::move(owned));
         run_on(to, [this, to, holder, done = std::move(done)] { install(to, std::move(*holder), done); });
-    });
+    };
+    if (*remaining == 0) return finish();
+    auto shared_finish = std::make_shared<decltype(finish)>(std::move(finish));
+    session_ref ref{to, id};
+    auto durable = s.durable_id();
+    for (std::size_t k = 0; k < shards_.size(); ++k) {
+        if (per_shard[k].empty()) continue;
+        run_on(worker_of(k), [this, k, at, ref, durable, remaining, shared_finish, subs = std::move(per_shard[k])] {
+            for (const auto& r : subs) shards_[k]->trie.insert(r.filter, r.group, subscriber{ref, r.opts, durable});
+            run_on(at, [remaining, shared_finish] {
+                if (--*remaining == 0) (*shared_finish)();
+            });
+        });
+    }
 }
 
 void broker::install(worker_id w, std::unique_ptr<session> s, open_fn done) {
     auto* p = s.get();
-    workers_[w]->sessions[p->id()] = std::move(s);
-    workers_[w]->moved.erase(p->id());
+    auto& ws = *workers_[w];
+    ws.sessions[p->id()] = std::move(s);
+    ws.moved.erase(p->id());
     {
         std::lock_guard lock(registry_mutex_);
         auto it = registry_.find(p->client_id());
         if (it != registry_.end() && it->second.id == p->id()) it->second.worker = w;
     }
-    // Point every subscription at the new worker; deliveries already on their way to the old
-    // worker are forwarded from there.
-    for (const auto& [key, r] : p->subscriptions()) bind({w, p->id()}, r, p->durable_id());
+    // The shards already route here (move()); what they sent before the session arrived
+    // follows everything in its queue.
+    if (auto held = ws.arriving.find(p->id()); held != ws.arriving.end()) {
+        auto items = std::move(held->second);
+        ws.arriving.erase(held);
+        auto now = d_.now();
+        for (auto& [m, item] : items) p->deliver(m, item.subs, std::move(item.shared), now, item.owed);
+    }
     done(p, true);
 }
 

@@ -62,12 +62,6 @@ struct broker::shard {
     }
 };
 
-/// What one worker owns. Affinity: that worker only.
-struct broker::worker_state {
-    std::unordered_map<session_id, std::unique_ptr<session>> sessions;
-    /// Sessions that moved to another worker: late deliveries and takeovers are forwarded.
-    std::unordered_map<session_id, worker_id> moved;
-};
 
 /// A routed message for one session: the options of every subscription of that session that
 /// matched, or one shared-group pick.
@@ -78,6 +72,16 @@ struct broker::routed {
     unsigned attempts = 0;
     std::uint64_t durable = 0; // the session's durable id when the log keeps this message
     bool owed = false;         // the log holds an owed entry for it (persistent session)
+};
+
+/// What one worker owns. Affinity: that worker only.
+struct broker::worker_state {
+    std::unordered_map<session_id, std::unique_ptr<session>> sessions;
+    /// Sessions that moved to another worker: late deliveries and takeovers are forwarded.
+    std::unordered_map<session_id, worker_id> moved;
+    /// Sessions on their way here: deliveries the shards already route here wait until the
+    /// session (with every earlier message in its queue) arrives, so order holds.
+    std::unordered_map<session_id, std::vector<std::pair<core::message_ptr, routed>>> arriving;
 };
 
 /// All sessions of one worker that one message goes to: one post per (publish, worker).

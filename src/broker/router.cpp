@@ -149,7 +149,9 @@ void broker::deliver_batch(worker_id w, std::shared_ptr<batch> b) {
     for (auto& item : b->items) {
         auto it = ws.sessions.find(item.id);
         if (it == ws.sessions.end()) {
-            if (auto m = ws.moved.find(item.id); m != ws.moved.end()) {
+            if (auto a = ws.arriving.find(item.id); a != ws.arriving.end()) {
+                a->second.emplace_back(b->msg, std::move(item));
+            } else if (auto m = ws.moved.find(item.id); m != ws.moved.end()) {
                 auto to = m->second;
                 auto fwd = std::make_shared<batch>(batch{b->msg, {std::move(item)}});
                 run_on(to, [this, to, fwd] { deliver_batch(to, fwd); });

@@ -42,6 +42,8 @@ rocksdb::CompressionType pick_compression() {
 ///    SstFileManager also starts RocksDB's own no-space recovery, which retries at once, while
 ///    the disk may still be full (see the writer's recovery instead).
 ///  - max_bgerror_resume_count 0: the writer resumes (writer.hpp).
+///  - wal_recovery_mode kTolerateCorruptedTailRecords: a torn tail is dropped, damage elsewhere
+///    in the WAL fails the open (data_corrupt) instead of silently truncating the replay.
 struct tuned {
     rocksdb::DBOptions db;
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
@@ -53,6 +55,10 @@ tuned make_options(const log_options& opts, const rocksdb_internals& in,
     t.db.create_if_missing = true;
     t.db.create_missing_column_families = true;
     t.db.paranoid_checks = true;
+    // A torn record at the end of the WAL (a crash mid-write) is dropped: it was never written,
+    // so never acknowledged. Damage anywhere else fails the open: silently replaying only the
+    // WAL's first part (the default, point-in-time recovery) would drop acknowledged messages.
+    t.db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
     t.db.manual_wal_flush = false;
     t.db.max_background_jobs = 2;
     t.db.allow_concurrent_memtable_write = true;

@@ -46,6 +46,15 @@ public:
         }
         current_ = static_cast<broker::worker_id>(queues_.size());
     }
+    /// Runs the oldest handler queued on `w` (if any), leaving the rest queued.
+    void step(broker::worker_id w) {
+        if (queues_.at(w).empty()) return;
+        auto fn = std::move(queues_[w].front());
+        queues_[w].pop_front();
+        current_ = w;
+        fn();
+        current_ = static_cast<broker::worker_id>(queues_.size());
+    }
     /// Moves the fake clock forward, firing due timers in order.
     void advance(std::chrono::milliseconds d) {
         auto until = now_ + d;

@@ -168,6 +168,8 @@ private:
     // Sessions (broker.cpp)
     session* create_session(worker_id w, session_id id, const std::string& client_id);
     void take(worker_id at, session_id id, worker_id to, std::string client_id, bool clean, open_fn done);
+    /// Moves `s` (on `at`, detached) to worker `to` without reordering its messages.
+    void move(worker_id at, session& s, worker_id to, open_fn done);
     void install(worker_id w, std::unique_ptr<session> s, open_fn done);
     void end_session(worker_id w, session_id id);
     /// Ends `s` once its expiry (or `after`) has passed while it stays detached.
