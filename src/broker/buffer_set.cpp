@@ -49,6 +49,13 @@ bool buffer_set::read_after(std::string_view name, std::uint64_t since, core::st
     return complete;
 }
 
+bool buffer_set::read_range(const store::read_query& q, core::steady_time now, store::read_page& out) {
+    auto it = channels_.find(std::string_view(q.channel));
+    if (it == channels_.end()) return false;
+    tracked(it->second, [&] { it->second.read_range(q, now, lim_, out); });
+    return true;
+}
+
 void buffer_set::for_each_name(const std::function<void(const std::string&)>& fn) const {
     for (const auto& [name, b] : channels_) fn(name);
 }

@@ -27,6 +27,9 @@ public:
     /// for a gap.
     bool read_after(std::string_view name, std::uint64_t since, core::steady_time now,
                     std::vector<core::message_ptr>& out);
+    /// Reads a range of the channel `q.channel` (channel_buffer::read_range). Returns false,
+    /// leaving `out` alone, when there is no such channel.
+    bool read_range(const store::read_query& q, core::steady_time now, store::read_page& out);
     /// Calls `fn(name)` for every channel (to match wildcards against).
     void for_each_name(const std::function<void(const std::string&)>& fn) const;
 

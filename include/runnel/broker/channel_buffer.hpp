@@ -6,6 +6,7 @@
 ///
 /// Affinity: owned by the channel's router shard; used on that shard's worker only.
 #include "runnel/core/message.hpp"
+#include "runnel/store/retention_log.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -37,12 +38,20 @@ public:
     bool read_after(std::uint64_t since, core::steady_time now, const buffer_limits& lim,
                     std::vector<core::message_ptr>& out);
 
+    /// Reads the kept messages inside `q`'s bounds (its channel is not looked at) in the
+    /// order it asks, within its limit and max_bytes (always at least one), skipping expired
+    /// ones. `out.more` says a further message in the bounds is kept; `trimmed_offset` and
+    /// `trimmed_tt` name the newest message evicted, as the retention log does.
+    void read_range(const store::read_query& q, core::steady_time now, const buffer_limits& lim,
+                    store::read_page& out);
+
     std::uint64_t epoch() const noexcept { return epoch_; }
     std::uint64_t last_offset() const noexcept { return next_offset_ - 1; }
     std::size_t size() const noexcept { return entries_.size(); }
     std::size_t bytes() const noexcept { return bytes_; }
-    /// The tt of the newest evicted message (0 = none evicted).
+    /// The tt and offset of the newest evicted message (0 = none evicted).
     std::uint64_t evicted_tt() const noexcept { return evicted_tt_; }
+    std::uint64_t evicted_offset() const noexcept { return evicted_offset_; }
     /// The tt of the oldest / newest kept message (0 when empty).
     std::uint64_t oldest_tt() const noexcept { return entries_.empty() ? 0 : entries_.front().msg->cur.tt; }
     std::uint64_t newest_tt() const noexcept { return entries_.empty() ? 0 : entries_.back().msg->cur.tt; }
@@ -64,6 +73,7 @@ private:
     std::uint64_t epoch_;
     std::uint64_t next_offset_ = 1;
     std::uint64_t evicted_tt_ = 0;
+    std::uint64_t evicted_offset_ = 0;
     std::size_t bytes_ = 0;
 };
 
