@@ -66,15 +66,17 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
     if (!path.ends_with(messages_suffix) || path.size() <= channels_prefix.size() + messages_suffix.size())
         co_return json_error(404, "no such path: " + std::string(path), ka);
     auto encoded = path.substr(channels_prefix.size(), path.size() - channels_prefix.size() - messages_suffix.size());
-    if (req.method() != bhttp::verb::post) {
-        auto res = json_error(405, "use POST to publish (history arrives with the retention log)", ka);
-        res.set(bhttp::field::allow, "POST");
+    bool get = req.method() == bhttp::verb::get;
+    if (req.method() != bhttp::verb::post && !get) {
+        auto res = json_error(405, "use POST to publish, GET to read the history", ka);
+        res.set(bhttp::field::allow, "GET, POST");
         co_return res;
     }
     if (!ctx.ready()) co_return json_error(503, "server is shutting down", false);
     if (!ctx.anonymous_allowed(loopback)) co_return json_error(401, "credentials required", ka);
     auto channel = core::percent_decode(encoded);
     if (!channel) co_return json_error(400, "malformed percent-encoding in the channel name", ka);
+    if (get) co_return co_await handle_history(ctx, req, std::move(*channel));
     auto built = message_of(ctx, req, std::move(*channel));
     if (auto* refusal = std::get_if<response>(&built)) co_return std::move(*refusal);
 
