@@ -52,7 +52,8 @@ asio::awaitable<void> history_ws(history_options o, endpoint e, asio::ssl::conte
     if (!c.ok) throw refusal("connect refused: " + std::to_string(c.code) + " " + c.message);
     std::optional<std::string> page;
     for (;;) {
-        auto r = co_await link->request(history_members(o, page), "the history reply");
+        auto members = history_members(o, page);
+        auto r = co_await link->request(std::move(members), "the history reply");
         if (!r.ok) throw refusal("history refused: " + std::to_string(r.code) + " " + r.message);
         auto h = decode_history_reply(r.text);
         if (!h) throw refusal("unexpected history reply: " + r.text.substr(0, 200));

@@ -23,16 +23,6 @@ bool is_json_type(std::string_view ct) {
     return base == "application/json" || (base.starts_with("application/") && base.ends_with("+json"));
 }
 
-response ok_json(const request_t& req, std::string body) {
-    response res{bhttp::status::ok, req.version()};
-    res.set(bhttp::field::server, "runnel");
-    res.set(bhttp::field::content_type, "application/json");
-    res.body() = std::move(body);
-    res.keep_alive(req.keep_alive());
-    res.prepare_payload();
-    return res;
-}
-
 /// Builds the message of a publish, or the refusal.
 std::variant<core::message, response> message_of(http_context& ctx, const request_t& req, std::string channel) {
     auto ka = req.keep_alive();
@@ -85,7 +75,7 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
     auto ack = co_await await_callback<broker::publish_ack>([&](auto cb) {
         ctx.broker->publish(std::move(std::get<core::message>(built)), [cb](const broker::publish_ack& a) { cb(a); });
     });
-    co_return ok_json(req, "{\"ok\":true,\"matched\":" + std::to_string(ack.reached) + ",\"offset\":" +
+    co_return json_ok(req, "{\"ok\":true,\"matched\":" + std::to_string(ack.reached) + ",\"offset\":" +
                                std::to_string(ack.cur.offset) + ",\"epoch\":\"" + core::epoch_string(ack.cur.epoch) +
                                "\",\"tt\":\"" + core::tt_string(ack.cur.tt) + "\"}");
 }

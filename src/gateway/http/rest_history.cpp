@@ -3,6 +3,7 @@
 #include "rest.hpp"
 
 #include "await_callback.hpp"
+#include "cursor_query.hpp"
 
 #include "runnel/core/cursor.hpp"
 #include "runnel/core/topic.hpp"
@@ -11,20 +12,12 @@
 
 #include <boost/beast/http/field.hpp>
 
-#include <charconv>
 
 namespace runnel::gateway::http {
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 
 namespace {
-
-std::optional<std::uint64_t> parse_uint(std::string_view s) {
-    std::uint64_t v = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-    return v;
-}
 
 /// The request's query as history_params, or the message of a 400.
 std::variant<history_params, std::string> read_params(const request_t& req, std::string channel) {
@@ -60,17 +53,6 @@ std::variant<history_params, std::string> read_params(const request_t& req, std:
     return p;
 }
 
-response json_ok(const request_t& req, std::string body) {
-    response res{bhttp::status::ok, req.version()};
-    res.set(bhttp::field::server, "runnel");
-    res.set(bhttp::field::content_type, "application/json");
-    res.set(bhttp::field::cache_control, "no-store");
-    res.body() = std::move(body);
-    res.keep_alive(req.keep_alive());
-    res.prepare_payload();
-    return res;
-}
-
 } // namespace
 
 asio::awaitable<response> handle_history(http_context& ctx, const request_t& req, std::string channel) {
@@ -86,7 +68,9 @@ asio::awaitable<response> handle_history(http_context& ctx, const request_t& req
         ctx.broker->history(plan.q, [cb](broker::history_page p) { cb(std::move(p)); });
     });
     if (page.error) co_return json_error(503, page.reason, ka);
-    co_return json_ok(req, "{" + history_members(plan, page) + "}");
+    auto res = json_ok(req, "{" + history_members(plan, page) + "}");
+    res.set(bhttp::field::cache_control, "no-store");
+    co_return res;
 }
 
 } // namespace runnel::gateway::http

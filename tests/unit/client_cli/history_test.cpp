@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 using namespace runnel::client_cli;
