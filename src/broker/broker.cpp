@@ -105,7 +105,7 @@ void broker::install(worker_id w, std::unique_ptr<session> s, open_fn done) {
     }
     // Point every subscription at the new worker; deliveries already on their way to the old
     // worker are forwarded from there.
-    for (const auto& [key, r] : p->subscriptions()) bind({w, p->id()}, r);
+    for (const auto& [key, r] : p->subscriptions()) bind({w, p->id()}, r, p->durable_id());
     done(p, true);
 }
 
@@ -132,15 +132,17 @@ void broker::connection_lost(session* s, bool abnormal) {
         end_session(w, s->id());
         return;
     }
+    if (s->durable_id() != 0) persist(*s, unix_ms_now());
     schedule_expiry(w, *s);
 }
 
-void broker::schedule_expiry(worker_id w, session& s) {
+void broker::schedule_expiry(worker_id w, session& s, std::optional<std::chrono::milliseconds> after) {
     constexpr std::chrono::seconds never{0xFFFFFFFF};
     if (s.expiry() >= never) return;
     auto id = s.id();
     auto epoch = s.epoch();
-    d_.post_after(w, s.expiry(), [this, w, id, epoch] {
+    auto delay = after.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(s.expiry()));
+    d_.post_after(w, delay, [this, w, id, epoch] {
         auto* cur = find(w, id);
         if (cur && cur->epoch() == epoch && !cur->attached()) end_session(w, id);
     });
@@ -161,6 +163,7 @@ void broker::end_session(worker_id w, session_id id) {
     auto owned = std::move(it->second);
     ws.sessions.erase(it);
     if (owned->will()) fire_will(w, *owned);
+    forget(*owned);
     for (const auto& [key, r] : owned->subscriptions()) unbind({w, id}, r);
     stats_.subscriptions.sub(static_cast<std::int64_t>(owned->subscriptions().size()));
     for (auto& o : owned->take_shared()) redeliver(o.msg, std::move(*o.shared), id, 0);

@@ -12,11 +12,21 @@ template <class Fn> void buffer_set::tracked(channel_buffer& b, Fn&& fn) {
     messages_ = messages_ - size + b.size();
 }
 
-void buffer_set::append(const std::shared_ptr<core::message>& m, std::uint64_t tt, core::steady_time now) {
-    auto it = channels_.find(std::string_view(m->topic));
-    if (it == channels_.end()) it = channels_.emplace(m->topic, channel_buffer(epochs_() | 1)).first;
-    auto& b = it->second;
-    tracked(b, [&] { b.append(m, tt, now, lim_); });
+channel_buffer& buffer_set::channel(std::string_view name) {
+    auto it = channels_.find(name);
+    if (it == channels_.end()) it = channels_.emplace(std::string(name), channel_buffer(epochs_() | 1)).first;
+    return it->second;
+}
+
+void buffer_set::restore(const std::string& name, std::uint64_t epoch, std::uint64_t last_offset,
+                         std::uint64_t covered_tt) {
+    auto [it, fresh] = channels_.try_emplace(name, channel_buffer(epoch));
+    it->second.restore(last_offset, covered_tt);
+}
+
+void buffer_set::keep(channel_buffer& b, const core::message_ptr& m, core::steady_time now) {
+    auto tt = m->cur.tt;
+    tracked(b, [&] { b.keep(m, now, lim_); });
     if (b.newest_tt() == tt) order_.push_back(kept{&b, tt});
     enforce_budget();
     // Entries of messages the channels evicted themselves pile up; drop them now and then.

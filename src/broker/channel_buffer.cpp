@@ -4,9 +4,8 @@
 
 namespace runnel::broker {
 
-void channel_buffer::append(const std::shared_ptr<core::message>& m, std::uint64_t tt, core::steady_time now,
-                            const buffer_limits& lim) {
-    m->cur = core::cursor{next_offset_++, epoch_, tt};
+void channel_buffer::keep(const core::message_ptr& m, core::steady_time now, const buffer_limits& lim) {
+    auto tt = m->cur.tt;
     auto size = m->payload.size() + m->topic.size();
     expire(now, lim);
     if (lim.max_messages == 0 || size > lim.max_bytes) {

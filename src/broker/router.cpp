@@ -10,6 +10,20 @@
 namespace runnel::broker {
 namespace {
 
+/// What a persistent session is owed for `m` through `subs` (QoS 0: nothing to keep).
+store::owed_message owed_for(const core::message_ptr& m, const std::vector<sub_options>& subs) {
+    store::owed_message o;
+    o.tt = m->cur.tt;
+    o.msg = m;
+    o.qos = 0;
+    for (const auto& s : subs) {
+        o.qos = std::max(o.qos, std::min(s.qos, m->qos));
+        o.retain = o.retain || (s.retain_as_published && m->retain);
+        if (s.sub_id != 0) o.sub_ids.push_back(s.sub_id);
+    }
+    return o;
+}
+
 /// How often a shared-group message may bounce off absent members before it is queued.
 constexpr unsigned max_shared_attempts = 8;
 
@@ -36,14 +50,26 @@ void broker::publish(core::message msg, std::function<void(const publish_ack&)> 
 void broker::route(std::size_t k, std::shared_ptr<core::message> stamped, worker_id origin,
                    std::function<void(const publish_ack&)> done) {
     auto& sh = *shards_[k];
-    stats_.routed.inc();
-    sh.buffers.append(stamped, clock_.next(), d_.now());
-    core::message_ptr m = std::move(stamped); // immutable from here on
-    if (m->retain) {
-        auto before = sh.retained.size();
-        sh.retained.set(m);
-        stats_.retained.add(static_cast<std::int64_t>(sh.retained.size()) - static_cast<std::int64_t>(before));
+    auto& ch = sh.buffers.channel(stamped->topic);
+    const bool keep_in_log = stored(ch, stamped->topic);
+    if (!stamped->idempotency_key.empty() && answer_duplicate(sh, *stamped, origin, done)) return;
+    if (keep_in_log && !opts_.log->writable()) {
+        // Refused before it gets an offset: the channel's offsets stay gap-free.
+        stats_.refused_storage.inc();
+        if (done) {
+            publish_ack ack;
+            ack.error = errc::storage_failed;
+            ack.reason = opts_.log->failure();
+            if (ack.reason.find("full") != std::string::npos || ack.reason.find("space") != std::string::npos)
+                ack.error = errc::storage_full;
+            run_on(reply_worker(origin), [done = std::move(done), ack] { done(ack); });
+        }
+        return;
     }
+    ch.stamp(*stamped, clock_.next());
+    stats_.routed.inc();
+    if (!stamped->idempotency_key.empty()) remember_key(sh, *stamped);
+    core::message_ptr m = stamped; // immutable from here on
     auto& found = sh.scratch;
     found.clear();
     sh.trie.match(m->topic, found);
@@ -55,6 +81,7 @@ void broker::route(std::size_t k, std::shared_ptr<core::message> stamped, worker
         if (!per_worker[w]) per_worker[w] = std::make_shared<batch>(batch{m, {}});
         return *per_worker[w];
     };
+    std::vector<std::uint64_t> durable; // per routed item kept by a persistent session
     std::size_t reached = 0;
     for (std::size_t i = 0; i < found.subscribers.size(); ++i) {
         const auto& s = found.subscribers[i];
@@ -64,19 +91,51 @@ void broker::route(std::size_t k, std::shared_ptr<core::message> stamped, worker
             continue;
         }
         items.push_back(routed{s.ref.id, {s.opts}, std::nullopt, 0});
+        items.back().durable = keep_in_log ? s.durable : 0;
         ++reached;
     }
     for (auto* g : found.groups) {
         if (const auto* s = g->pick()) {
-            batch_for(s->ref.worker).items.push_back(routed{s->ref.id, {s->opts}, shared_origin{g->name(), g->filter()}, 0});
+            auto& items = batch_for(s->ref.worker).items;
+            items.push_back(routed{s->ref.id, {s->opts}, shared_origin{g->name(), g->filter()}, 0});
+            items.back().durable = keep_in_log ? s->durable : 0;
             ++reached;
         }
     }
-    for (worker_id w = 0; w < per_worker.size(); ++w) {
-        if (per_worker[w]) run_on(w, [this, w, b = std::move(per_worker[w])] { deliver_batch(w, b); });
+    if (!keep_in_log) {
+        sh.buffers.keep(ch, m, d_.now());
+        if (m->retain) set_retained(sh, m);
+        for (worker_id w = 0; w < per_worker.size(); ++w) {
+            if (per_worker[w]) run_on(w, [this, w, b = std::move(per_worker[w])] { deliver_batch(w, b); });
+        }
+        if (done) run_on(reply_worker(origin), [done = std::move(done), ack = publish_ack{reached, m->cur, {}, {}, false}] { done(ack); });
+        return;
     }
-    if (done) {
-        run_on(reply_worker(origin), [done = std::move(done), ack = publish_ack{reached, m->cur}] { done(ack); });
+    // A stored channel: one write with the message, the channel's position, the retained
+    // change, the idempotency key and what persistent sessions are owed; delivered once written.
+    if (!sh.open) sh.open = std::make_shared<commit_group>();
+    auto& b = sh.open_batch;
+    b.messages.push_back(m);
+    if (m->retain) {
+        if (m->payload.empty()) b.retained_erase.push_back(m->topic);
+        else b.retained_put.push_back(m);
+    }
+    if (!m->idempotency_key.empty()) b.idempotency.push_back({m->topic, m->idempotency_key, m->cur, unix_ms_now()});
+    for (const auto& pb : per_worker) {
+        if (!pb) continue;
+        for (auto& item : pb->items) {
+            if (item.durable == 0) continue;
+            auto o = owed_for(m, item.subs);
+            if (o.qos == 0) continue;
+            item.owed = true;
+            o.durable_id = item.durable;
+            b.owed_put.push_back(std::move(o));
+        }
+    }
+    sh.open->items.push_back(pending_publish{std::move(stamped), std::move(done), origin, reached, std::move(per_worker)});
+    if (!sh.flush_posted) {
+        sh.flush_posted = true;
+        d_.post(worker_of(k), [this, k] { flush(k); });
     }
 }
 
@@ -104,7 +163,7 @@ void broker::deliver_batch(worker_id w, std::shared_ptr<batch> b) {
             redeliver(b->msg, std::move(*item.shared), s.id(), item.attempts + 1);
             continue;
         }
-        s.deliver(b->msg, item.subs, std::move(item.shared), now);
+        s.deliver(b->msg, item.subs, std::move(item.shared), now, item.owed);
     }
 }
 
@@ -128,8 +187,10 @@ void broker::redeliver(core::message_ptr m, shared_origin from, session_id exclu
     });
 }
 
-void broker::bind(session_ref ref, const sub_record& r) {
-    auto apply = [this, ref, r](std::size_t k) { shards_[k]->trie.insert(r.filter, r.group, subscriber{ref, r.opts}); };
+void broker::bind(session_ref ref, const sub_record& r, std::uint64_t durable) {
+    auto apply = [this, ref, r, durable](std::size_t k) {
+        shards_[k]->trie.insert(r.filter, r.group, subscriber{ref, r.opts, durable});
+    };
     if (core::has_wildcard(r.filter)) {
         for (std::size_t k = 0; k < shards_.size(); ++k) run_on(worker_of(k), [apply, k] { apply(k); });
     } else {

@@ -26,6 +26,9 @@ void broker::subscribe(session* s, std::vector<sub_request> reqs, std::function<
     session_ref ref{w, s->id()};
     auto g = std::make_shared<gather<sub_outcome>>();
     g->out.resize(reqs.size());
+    // A persistent session gets its durable id before the shards learn the subscription.
+    if (opts_.log && s->expiry().count() > 0 && s->durable_id() == 0) s->make_durable(next_durable_.fetch_add(1), opts_.log);
+    auto durable = s->durable_id();
     // Work per shard: (request index, record, send retained?).
     struct item { std::size_t i; sub_record r; std::uint8_t rh; };
     std::vector<std::vector<item>> work(shards_.size());
@@ -42,15 +45,24 @@ void broker::subscribe(session* s, std::vector<sub_request> reqs, std::function<
         }
     }
     for (const auto& wk : work) g->remaining += wk.empty() ? 0 : 1;
+    // The session's record is durable before the acknowledgement (it names what is owed).
+    g->remaining += 1;
+    if (!persist(*s, 0, [g, done] {
+            if (--g->remaining == 0) done(std::move(g->out));
+        })) {
+        g->remaining -= 1;
+    }
     for (std::size_t k = 0; k < shards_.size(); ++k) {
         if (work[k].empty()) continue;
-        run_on(worker_of(k), [this, k, w, ref, g, done, items = std::move(work[k])] {
+        run_on(worker_of(k), [this, k, w, ref, g, done, durable, items = std::move(work[k])] {
             auto& sh = *shards_[k];
             auto now = d_.now();
             std::vector<std::pair<std::size_t, sub_outcome>> answers;
             for (const auto& it : items) {
                 sub_outcome o;
-                o.existed = !sh.trie.insert(it.r.filter, it.r.group, subscriber{ref, it.r.opts});
+                o.existed = !sh.trie.insert(it.r.filter, it.r.group, subscriber{ref, it.r.opts, durable});
+                // Every message stamped from here on matches the subscription.
+                o.horizon = clock_.last();
                 if (it.rh == 0 || (it.rh == 1 && !o.existed)) sh.retained.match(it.r.filter, now, o.retained);
                 answers.emplace_back(it.i, std::move(o));
             }
@@ -58,6 +70,7 @@ void broker::subscribe(session* s, std::vector<sub_request> reqs, std::function<
                 for (auto& [i, o] : answers) {
                     auto& dst = g->out[i];
                     dst.existed = dst.existed || o.existed;
+                    dst.horizon = std::max(dst.horizon, o.horizon);
                     for (auto& m : o.retained) dst.retained.push_back(std::move(m));
                 }
                 if (--g->remaining == 0) done(std::move(g->out));
@@ -78,6 +91,7 @@ void broker::unsubscribe(session* s, std::vector<std::string> filters, std::func
         s->subscriptions().erase(it);
         stats_.subscriptions.sub(1);
     }
+    if (s->durable_id() != 0) persist(*s, 0);
     // Unbinding is posted to the shards; answer after they applied it so a publish that follows
     // the acknowledgement no longer matches. A round trip through every shard's worker does it.
     auto g = std::make_shared<gather<bool>>();

@@ -66,8 +66,8 @@ endpoint validate(const sub_options& o) {
     for (const auto& f : o.filters) require(!f.empty(), "a FILTER must not be empty");
     require(o.qos >= 0 && o.qos <= 2, "-q/--qos: 0, 1 or 2");
     require(o.qos == 0 || mqtt, "-q/--qos is MQTT only (--via " + via_name + " has no QoS)");
-    require(!o.since || e.via == via::http || e.via == via::sse,
-            "--since needs --via http or sse (resuming over " + via_name + " is not available yet)");
+    require(!o.since || e.via == via::http || e.via == via::sse || e.via == via::ws,
+            "--since needs --via ws, http or sse (MQTT resumes with a persistent session: -c and a session expiry)");
     require(!o.duration || o.duration->count() > 0, "-W/--timeout must be more than 0");
     require(o.clean || mqtt, "-c/--clean false is MQTT only");
     require(!o.session_expiry || mqtt, "--session-expiry is MQTT only");

@@ -59,9 +59,16 @@ std::string connect_members(std::string_view client_id, const std::optional<std:
     return out;
 }
 
-std::string subscribe_members(std::string_view filter) {
+std::string subscribe_members(std::string_view filter, const std::optional<std::string>& since_tt) {
     std::string out = "\"op\":\"subscribe\"";
     append_member(out, "channel", filter);
+    if (since_tt) {
+        out += ",\"since\":{";
+        std::string tt;
+        append_member(tt, "tt", *since_tt);
+        out += tt.substr(1); // append_member writes a leading comma
+        out += '}';
+    }
     return out;
 }
 

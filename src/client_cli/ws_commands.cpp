@@ -66,8 +66,12 @@ std::unique_ptr<publisher> make_ws_publisher(const pub_options& o, const endpoin
 asio::awaitable<void> subscribe_ws(sub_options o, endpoint e, asio::ssl::context* tls, printer& out) {
     auto link = co_await open_ws(o.conn, e, tls);
     for (const auto& f : o.filters) {
-        auto r = co_await link->request(subscribe_members(f), "the subscribe reply");
+        // With --since the server replays what it kept after the cursor (before its reply),
+        // then goes live.
+        auto r = co_await link->request(subscribe_members(f, o.since), "the subscribe reply");
         if (!r.ok) throw refusal("subscription to " + f + " refused: " + describe_error(r));
+        if (o.since && r.text.find("\"recovered\":false") != std::string::npos)
+            note("resume of " + f + " is not complete: " + r.text);
     }
     if (o.verbose) note("subscribed to " + join_filters(o));
     while (!out.done()) {

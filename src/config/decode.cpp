@@ -1,6 +1,7 @@
 #include "decode.hpp"
 
 #include "address.hpp"
+#include "decode_store.hpp"
 #include "reader.hpp"
 #include "runnel/config/load.hpp"
 
@@ -208,6 +209,8 @@ options decode(const YAML::Node& root) {
     o.broker = decode_broker(map_reader(r.child("broker"), "broker"));
     o.http = decode_http(map_reader(r.child("http"), "http"));
     o.buffer = decode_buffer(map_reader(r.child("buffer"), "buffer"));
+    o.store = decode_store(map_reader(r.child("store"), "store"));
+    o.retention = decode_retention(r.child("retention"), "retention");
     r.finish();
     return o;
 }

@@ -111,6 +111,29 @@ void emit_rest(YAML::Emitter& e, const options& o) {
     kv(e, "max_age", format_duration(o.buffer.max_age));
     kv(e, "max_total_bytes", format_size(o.buffer.max_total_bytes));
     e << YAML::EndMap;
+    e << YAML::Key << "store" << YAML::Value << YAML::BeginMap;
+    kv(e, "enabled", o.store.enabled);
+    kv(e, "sync", o.store.sync);
+    kv(e, "sync_interval", format_duration(o.store.sync_interval));
+    kv(e, "sync_batch", o.store.sync_batch);
+    kv(e, "block_cache", format_size(o.store.block_cache));
+    kv(e, "write_buffer", format_size(o.store.write_buffer));
+    kv(e, "max_disk_bytes", format_size(o.store.max_disk_bytes));
+    kv(e, "sweep_interval", format_duration(o.store.sweep_interval));
+    kv(e, "repair", o.store.repair);
+    kv(e, "idempotency_window", format_duration(o.store.idempotency_window));
+    e << YAML::EndMap;
+    e << YAML::Key << "retention" << YAML::Value << YAML::BeginSeq;
+    for (const auto& r : o.retention) {
+        e << YAML::BeginMap;
+        kv(e, "match", r.match);
+        kv(e, "max_age", format_duration(r.max_age));
+        kv(e, "max_messages", r.max_messages);
+        kv(e, "max_bytes", format_size(r.max_bytes));
+        kv(e, "store", r.store);
+        e << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
 }
 
 } // namespace

@@ -31,6 +31,12 @@ std::optional<std::uint64_t> parse_tt(std::string_view s) noexcept {
 
 timetoken_clock::timetoken_clock() noexcept : last_(wall_tt()) {}
 
+void timetoken_clock::advance_to(std::uint64_t tt) noexcept {
+    auto prev = last_.load(std::memory_order_relaxed);
+    while (prev < tt && !last_.compare_exchange_weak(prev, tt, std::memory_order_seq_cst, std::memory_order_relaxed)) {
+    }
+}
+
 std::uint64_t timetoken_clock::next() noexcept {
     auto now = wall_tt();
     auto prev = last_.load(std::memory_order_relaxed);

@@ -22,6 +22,7 @@ struct loggers {
     std::shared_ptr<spdlog::logger> broker = make("broker");
     std::shared_ptr<spdlog::logger> mqtt = make("mqtt");
     std::shared_ptr<spdlog::logger> http = make("http");
+    std::shared_ptr<spdlog::logger> store = make("store");
 };
 
 loggers& all() {
@@ -37,7 +38,7 @@ void init_logging(std::string_view level, std::string_view format) {
         ? R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","module":"%n","msg":"%v"})"
         : "%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %-6n %v";
     auto& l = all();
-    for (auto* lg : {&l.server, &l.net, &l.broker, &l.mqtt, &l.http}) {
+    for (auto* lg : {&l.server, &l.net, &l.broker, &l.mqtt, &l.http, &l.store}) {
         (*lg)->set_level(lvl);
         (*lg)->set_pattern(pattern);
     }
@@ -48,5 +49,6 @@ spdlog::logger& net_log() { return *all().net; }
 spdlog::logger& broker_log() { return *all().broker; }
 spdlog::logger& mqtt_log() { return *all().mqtt; }
 spdlog::logger& http_log() { return *all().http; }
+spdlog::logger& store_log() { return *all().store; }
 
 } // namespace runnel::obs

@@ -1,5 +1,6 @@
 #include "runnel/server/node.hpp"
 
+#include "retention_rules.hpp"
 #include "runtime_dispatcher.hpp"
 #include "sys_publisher.hpp"
 
@@ -13,6 +14,7 @@
 #include "runnel/net/listener.hpp"
 #include "runnel/net/tls_context.hpp"
 #include "runnel/obs/log.hpp"
+#include "runnel/store/rocksdb_retention_log.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -56,14 +58,26 @@ auth::static_options auth_options(const config::auth_options& a) {
     return s;
 }
 
+std::unique_ptr<store::retention_log> open_rocksdb(store::log_options o) {
+    std::string why;
+    auto path = o.path;
+    auto log = store::open_rocksdb_log(std::move(o), &why);
+    if (!log) throw std::runtime_error("cannot open the retention log at " + path + ": " + why);
+    return std::move(*log);
+}
+
 } // namespace
 
 struct node::impl {
-    explicit impl(config::options o)
-        : opts(std::move(o)), rt(opts.node.workers), dispatcher(rt), blocking(2), bstats(metrics),
+    impl(config::options o, log_factory make_log)
+        : opts(std::move(o)), rt(opts.node.workers), dispatcher(rt), blocking(2),
+          retention_of(retention_rules(opts.retention)),
+          log(opts.store.enabled ? (make_log ? make_log : open_rocksdb)(log_options(opts, retention_of)) : nullptr),
+          bstats(metrics),
           brk(dispatcher, broker::broker_options{opts.broker.shards,
               {opts.mqtt.max_inflight, opts.mqtt.max_queued_messages, opts.mqtt.max_queued_bytes},
-              {opts.buffer.max_messages, opts.buffer.max_bytes, opts.buffer.max_age, opts.buffer.max_total_bytes}}, bstats),
+              {opts.buffer.max_messages, opts.buffer.max_bytes, opts.buffer.max_age, opts.buffer.max_total_bytes},
+              log.get(), retention_of, opts.store.idempotency_window}, bstats),
           authn(auth_options(opts.auth)),
           mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size()),
           admin{metrics, [this] { return ready.load(); }},
@@ -81,6 +95,12 @@ struct node::impl {
                std::vector<std::unordered_set<gateway::http::channel_watch*>>(rt.size())},
           json(brk, authn, json_limits(opts), mqtt.opts.queue, metrics, rt.size()),
           sys(rt.context(0), brk, mqtt.counters, opts.sys.interval) {
+        if (log) {
+            store::snapshot snap;
+            if (auto ec = log->load(snap, opts.store.idempotency_window))
+                throw std::runtime_error("cannot load the retention log: " + ec.message());
+            brk.restore(snap);
+        }
         open_listeners();
     }
 
@@ -133,6 +153,8 @@ struct node::impl {
     net::runtime rt;
     runtime_dispatcher dispatcher;
     boost::asio::thread_pool blocking;
+    store::retention_fn retention_of;
+    std::unique_ptr<store::retention_log> log; // outlives the broker (declared before it)
     broker::broker_stats bstats;
     broker::broker brk;
     auth::static_authenticator authn;
@@ -148,7 +170,8 @@ struct node::impl {
     bool stopped = false;
 };
 
-node::node(config::options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
+node::node(config::options opts, log_factory make_log)
+    : impl_(std::make_unique<impl>(std::move(opts), std::move(make_log))) {}
 
 node::~node() { stop(); }
 
@@ -187,6 +210,8 @@ void node::stop() {
     while (i.live_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    // Everything submitted to the log is written and answered while the workers still run.
+    if (i.log) i.log->close();
     i.rt.halt();
     i.blocking.join();
     RUNNEL_LOG_INFO(obs::server_log(), "stopped");

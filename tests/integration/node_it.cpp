@@ -6,13 +6,25 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 using namespace runnel;
 namespace wire = runnel::codec::mqtt;
 
 namespace {
 
-config::options test_options() {
+/// A fresh data directory per node: tests run in parallel and each opens its own log.
+std::string fresh_data_dir() {
+    auto base = std::filesystem::temp_directory_path() / "runnel-node-it-XXXXXX";
+    std::string path = base.string();
+    if (!::mkdtemp(path.data())) throw std::runtime_error("mkdtemp failed");
+    return path;
+}
+
+config::options test_options(const std::string& data_dir) {
     config::overrides o;
+    o.data_dir = data_dir;
     o.mqtt = {"127.0.0.1:0"};
     o.admin = {"127.0.0.1:0"};
     o.http = {"127.0.0.1:0"};
@@ -21,8 +33,18 @@ config::options test_options() {
     return config::load(std::nullopt, o);
 }
 
+/// Removes a data directory when the test is done with it.
+struct data_dir_guard {
+    std::string path = fresh_data_dir();
+    ~data_dir_guard() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
 struct node_it : ::testing::Test {
-    server::node n{test_options()};
+    data_dir_guard dir;
+    server::node n{test_options(dir.path)};
     void SetUp() override { n.start(); }
     std::uint16_t port() const { return n.port(config::protocol::mqtt); }
 };
@@ -98,14 +120,15 @@ TEST_F(node_it, metrics_count_connections) {
 
 namespace {
 
-config::options short_connect_timeout() {
-    auto o = test_options();
+config::options short_connect_timeout(const std::string& dir) {
+    auto o = test_options(dir);
     o.mqtt.connect_timeout = std::chrono::seconds(1);
     return o;
 }
 
 TEST(node_limits, a_client_trickling_bytes_without_connect_is_closed_after_the_connect_timeout) {
-    server::node n{short_connect_timeout()};
+    data_dir_guard dir;
+    server::node n{short_connect_timeout(dir.path)};
     n.start();
     test::mqtt_test_client c(n.port(config::protocol::mqtt));
     auto start = std::chrono::steady_clock::now();

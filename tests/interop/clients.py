@@ -127,14 +127,15 @@ class PahoClient:
         return self.connack
 
     def subscribe(self, topic, qos=0, no_local=False, retain_as_published=False,
-                  retain_handling=0, sub_id=None, timeout=WAIT):
+                  retain_handling=0, sub_id=None, timeout=WAIT, properties=None):
         """Subscribes and waits for SUBACK; returns its reason codes."""
         if self.version == V5:
             opts = SubscribeOptions(qos=qos, noLocal=no_local, retainAsPublished=retain_as_published,
                                     retainHandling=retain_handling)
-            p = None
+            p = properties
             if sub_id is not None:
-                p = props(PacketTypes.SUBSCRIBE, SubscriptionIdentifier=sub_id)
+                p = p or props(PacketTypes.SUBSCRIBE)
+                p.SubscriptionIdentifier = sub_id
             rc, mid = self.c.subscribe(topic, options=opts, properties=p)
         else:
             rc, mid = self.c.subscribe(topic, qos)

@@ -158,6 +158,23 @@ class RunnelServer:
             raise AssertionError(f"runnel exited with code {self.exit_code} after SIGTERM")
         return self.exit_code
 
+    def kill(self):
+        """SIGKILL: no shutdown at all, as in a crash. start() again reuses the data dir."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=STOP_DEADLINE)
+        self.proc = None
+        self.exit_code = None
+
+    def restart(self, crash=True):
+        """A crash (SIGKILL) or a clean stop, then a start on the same data dir (new ports)."""
+        if crash:
+            self.kill()
+        else:
+            self.stop()
+            self.proc, self.exit_code = None, None
+        return self.start()
+
     def cleanup(self):
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()

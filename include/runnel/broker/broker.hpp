@@ -23,11 +23,13 @@
 #include "runnel/core/message.hpp"
 #include "runnel/store/retention_log.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -108,6 +110,11 @@ public:
 
     broker(dispatcher& d, broker_options opts, broker_stats& stats);
     ~broker();
+
+    /// Rebuilds channel positions, retained messages, idempotency keys and persistent sessions
+    /// (subscriptions, owed messages, packet ids) from the log. Call once, after construction
+    /// and before the workers run.
+    void restore(const store::snapshot& snap);
     broker(const broker&) = delete;
     broker& operator=(const broker&) = delete;
 
@@ -151,13 +158,17 @@ private:
     struct worker_state;
     struct routed;
     struct batch;
+    struct pending_publish;
+    struct commit_group;
+    struct idem_entry;
 
     // Sessions (broker.cpp)
     session* create_session(worker_id w, session_id id, const std::string& client_id);
     void take(worker_id at, session_id id, worker_id to, std::string client_id, bool clean, open_fn done);
     void install(worker_id w, std::unique_ptr<session> s, open_fn done);
     void end_session(worker_id w, session_id id);
-    void schedule_expiry(worker_id w, session& s);
+    /// Ends `s` once its expiry (or `after`) has passed while it stays detached.
+    void schedule_expiry(worker_id w, session& s, std::optional<std::chrono::milliseconds> after = std::nullopt);
     void fire_will(worker_id w, session& s);
     session* find(worker_id w, session_id id);
 
@@ -169,20 +180,36 @@ private:
                std::function<void(const publish_ack&)> done);
     worker_id reply_worker(worker_id origin) const noexcept { return origin < workers_.size() ? origin : 0; }
     void deliver_batch(worker_id w, std::shared_ptr<batch> b);
+    bool stored(channel_buffer& ch, const std::string& name);
+    bool answer_duplicate(shard& sh, const core::message& m, worker_id origin,
+                          std::function<void(const publish_ack&)>& done);
+    void remember_key(shard& sh, const core::message& m);
+    void flush(std::size_t k);
+    void set_retained(shard& sh, const core::message_ptr& m);
+    void on_written(std::size_t k, std::shared_ptr<commit_group> g, boost::system::error_code ec);
+    void on_durable(std::size_t k, std::shared_ptr<commit_group> g, boost::system::error_code ec);
+    /// Everything stamped on shard k at or below this is readable (buffer or log).
+    std::uint64_t horizon(const shard& sh) const noexcept;
     void redeliver(core::message_ptr m, shared_origin from, session_id exclude, unsigned attempts);
-    void bind(session_ref ref, const sub_record& r);
+    void bind(session_ref ref, const sub_record& r, std::uint64_t durable);
+    /// Writes `s`'s record when it persists (expiry > 0 with a log), giving it a durable id
+    /// first; `done` (optional) runs on the caller's worker once durable. Returns false when the
+    /// session is not persisted (done is not called).
+    bool persist(session& s, std::int64_t disconnected_at_ms, std::function<void()> done = {});
+    void forget(session& s);
     void unbind(session_ref ref, const sub_record& r);
 
     dispatcher& d_;
     broker_options opts_;
     broker_stats& stats_;
     core::timetoken_clock clock_;
-    const std::uint64_t start_tt_ = clock_.last(); // cursors below this predate the node
+    std::uint64_t start_tt_ = clock_.last(); // cursors below this predate the node (restore() moves it)
     std::vector<std::unique_ptr<shard>> shards_;
     std::vector<std::unique_ptr<worker_state>> workers_;
     std::mutex registry_mutex_; // guards registry_ and next_id_
     std::unordered_map<std::string, session_ref> registry_;
     session_id next_id_ = 1;
+    std::atomic<std::uint64_t> next_durable_{1};
 };
 
 } // namespace runnel::broker

@@ -21,7 +21,17 @@ public:
     buffer_set(buffer_limits lim, std::size_t budget) : lim_(lim), budget_(budget) {}
 
     /// Stamps `m` (next offset of its channel, the channel's epoch, `tt`) and keeps it.
-    void append(const std::shared_ptr<core::message>& m, std::uint64_t tt, core::steady_time now);
+    void append(const std::shared_ptr<core::message>& m, std::uint64_t tt, core::steady_time now) {
+        auto& b = channel(m->topic);
+        b.stamp(*m, tt);
+        keep(b, m, now);
+    }
+    /// The channel named `name`, created (with a fresh epoch) when new.
+    channel_buffer& channel(std::string_view name);
+    /// Keeps a message `b` stamped, within the budget.
+    void keep(channel_buffer& b, const core::message_ptr& m, core::steady_time now);
+    /// A channel as the retention log last saw it (channel_buffer::restore).
+    void restore(const std::string& name, std::uint64_t epoch, std::uint64_t last_offset, std::uint64_t covered_tt);
 
     /// Reads the channel named `name`, if it exists (channel_buffer::read_after). Returns false
     /// for a gap.
@@ -36,6 +46,9 @@ public:
     std::size_t bytes() const noexcept { return bytes_; }
     std::size_t channels() const noexcept { return channels_.size(); }
     const channel_buffer* find(std::string_view name) const;
+    channel_buffer* find(std::string_view name) {
+        return const_cast<channel_buffer*>(static_cast<const buffer_set*>(this)->find(name));
+    }
     /// Entries in the eviction order, stale ones included (bounded: see append).
     std::size_t order_entries() const noexcept { return order_.size(); }
 

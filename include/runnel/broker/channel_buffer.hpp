@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -31,7 +33,22 @@ public:
     /// Stamps `m` with the next offset, this epoch and `tt` (larger than any before), keeps
     /// it, and evicts the oldest messages past the limits. A limit of 0 messages keeps nothing.
     void append(const std::shared_ptr<core::message>& m, std::uint64_t tt, core::steady_time now,
-                const buffer_limits& lim);
+                const buffer_limits& lim) {
+        stamp(*m, tt);
+        keep(m, now, lim);
+    }
+    /// The two halves of append: a stored channel's message is stamped when it is routed and
+    /// kept once the log has it.
+    void stamp(core::message& m, std::uint64_t tt) { m.cur = core::cursor{next_offset_++, epoch_, tt}; }
+    void keep(const core::message_ptr& m, core::steady_time now, const buffer_limits& lim);
+    /// Continues a channel from the log: offsets after `last_offset`; everything up to
+    /// `covered_tt` is only in the log (reads from before it report a gap here).
+    void restore(std::uint64_t last_offset, std::uint64_t covered_tt) {
+        next_offset_ = last_offset + 1;
+        evicted_tt_ = std::max(evicted_tt_, covered_tt);
+    }
+    /// Whether the retention log keeps this channel (cached by the shard; unset = not asked).
+    std::optional<bool> stored;
 
     /// Appends the messages with tt > `since` that have not expired to `out`, oldest first.
     /// Returns false when some message with tt > `since` was already evicted (a gap).

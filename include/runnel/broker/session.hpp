@@ -12,6 +12,7 @@
 /// never while a connection is attached). Does not own its sink.
 #include "runnel/broker/session_sink.hpp"
 #include "runnel/broker/types.hpp"
+#include "runnel/store/retention_log.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -47,6 +48,8 @@ struct outgoing {
     bool retain = false;
     std::vector<std::uint32_t> sub_ids;
     std::optional<shared_origin> shared;
+    std::uint64_t owed_tt = 0; // the retention log keeps it for this session under this tt (0 = not)
+    bool with_cursor = false; // a subscription asked for the cursor (MQTT v5 user properties)
 };
 
 struct will_spec {
@@ -79,8 +82,9 @@ public:
 
     /// A routed message with the options of every subscription of this session it matched.
     /// Applies no-local, merges QoS (max), sub ids and retain-as-published.
+    /// `owed`: the log holds it for this (persistent) session until the client has it.
     void deliver(const core::message_ptr& msg, const std::vector<sub_options>& subs,
-                 std::optional<shared_origin> shared, core::steady_time now);
+                 std::optional<shared_origin> shared, core::steady_time now, bool owed = false);
     /// A retained message sent because of a new subscription (retain flag set).
     void deliver_retained(const core::message_ptr& msg, const sub_options& opts, core::steady_time now);
 
@@ -105,6 +109,18 @@ public:
     std::uint64_t bump_epoch() noexcept { return ++epoch_; }
     std::vector<worker_id>& visited() noexcept { return visited_; }
 
+    /// Persistence (MQTT session expiry > 0 with a retention log): the session's durable id
+    /// names what the log keeps for it; every change to what it owes its client is written.
+    std::uint64_t durable_id() const noexcept { return durable_id_; }
+    void make_durable(std::uint64_t id, store::retention_log* log) noexcept {
+        durable_id_ = id;
+        log_ = log;
+    }
+    /// Rebuilds a message owed before a restart: queued, in flight with its packet id, or
+    /// released (QoS 2, waiting for PUBCOMP).
+    void restore_owed(const store::owed_message& o);
+    void restore_inbound(std::uint16_t packet_id) { inbound_qos2_.push_back(packet_id); }
+
     /// Removes and returns every message (in flight or queued) that came through a shared
     /// group, so the broker can hand them to another member.
     std::vector<outgoing> take_shared();
@@ -121,6 +137,8 @@ private:
     void pump(core::steady_time now);
     void send(in_flight& f, bool dup);
     std::uint16_t next_packet_id();
+    void journal_put(const in_flight& f);
+    void journal_erase(const outgoing& o);
     bool erase_inflight(std::uint16_t id, std::uint8_t qos, bool released);
     /// Un-counts the front queue entry (bytes and gauge); the caller pops it.
     void drop_queued_front();
@@ -142,6 +160,8 @@ private:
     std::chrono::seconds expiry_{0};
     std::uint64_t epoch_ = 0;
     std::vector<worker_id> visited_;
+    std::uint64_t durable_id_ = 0;
+    store::retention_log* log_ = nullptr;
 };
 
 } // namespace runnel::broker

@@ -19,6 +19,7 @@ struct delivery {
     std::uint16_t packet_id = 0;    // 0 for QoS 0
     bool dup = false;               // a resend after reconnect
     std::vector<std::uint32_t> sub_ids;
+    bool with_cursor = false;       // MQTT v5: add the cursor as user properties
 };
 
 class session_sink {

@@ -15,6 +15,9 @@ struct broker_stats {
     obs::counter& dropped_expired;    // message expiry passed before delivery
     obs::counter& dropped_no_session; // routed to a session that had ended
     obs::counter& redelivered_shared; // shared-group messages handed to another member
+    obs::counter& refused_storage;    // publishes refused because the retention log cannot write
+    obs::counter& failed_storage;     // publishes whose write failed
+    obs::counter& idempotent_hits;    // publishes answered from the idempotency window
     obs::gauge& sessions;
     obs::gauge& subscriptions;
     obs::gauge& retained;

@@ -28,6 +28,9 @@ struct sub_options {
 struct subscriber {
     session_ref ref;
     sub_options opts;
+    /// The session's durable id when it persists (MQTT session expiry > 0 with a retention
+    /// log): the shard records what it owes in the same write as the message. 0 = not kept.
+    std::uint64_t durable = 0;
     bool operator==(const subscriber&) const = default;
 };
 

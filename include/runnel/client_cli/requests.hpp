@@ -15,8 +15,8 @@ namespace runnel::client_cli {
 /// `"op":"connect"` with `"client_id"` and `"token"` when given.
 std::string connect_members(std::string_view client_id, const std::optional<std::string>& token);
 
-/// `"op":"subscribe","channel":F`.
-std::string subscribe_members(std::string_view filter);
+/// `"op":"subscribe","channel":F`, plus `"since":{"tt":T}` to resume after a timetoken.
+std::string subscribe_members(std::string_view filter, const std::optional<std::string>& since_tt = std::nullopt);
 
 /// `"op":"publish"`: the payload goes as `"data"` when it is a JSON text with no whitespace
 /// around it (the server keeps the value's text exactly, so the bytes arrive unchanged; it then

@@ -34,6 +34,8 @@ public:
     /// The largest timetoken handed out so far (the start time before the first).
     std::uint64_t last() const noexcept { return last_.load(std::memory_order_seq_cst); }
     timetoken_clock() noexcept;
+    /// Makes every later value larger than `tt` (a restart continues after what was stored).
+    void advance_to(std::uint64_t tt) noexcept;
 
 private:
     std::atomic<std::uint64_t> last_;

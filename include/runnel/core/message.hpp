@@ -39,6 +39,10 @@ struct message {
     std::string origin_client;
     /// Stamped by the channel's router shard before anyone else sees the message.
     cursor cur;
+    /// Publishes with the same key on the same channel within the idempotency window are one
+    /// publish (JSON `idempotency_key`, HTTP `Idempotency-Key`, MQTT v5 user property
+    /// `idempotency-key`). Not delivered as such.
+    std::string idempotency_key;
 };
 
 using message_ptr = std::shared_ptr<const message>;

@@ -16,6 +16,7 @@ spdlog::logger& net_log();
 spdlog::logger& broker_log();
 spdlog::logger& mqtt_log();
 spdlog::logger& http_log();
+spdlog::logger& store_log();
 
 } // namespace runnel::obs
 

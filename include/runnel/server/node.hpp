@@ -4,8 +4,10 @@
 /// stopped. Used by `runnel serve` and, in-process on port 0, by the integration tests.
 /// Affinity: construct, start, stop and the accessors on one controlling thread.
 #include "runnel/config/options.hpp"
+#include "runnel/store/retention_log.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,8 +23,12 @@ struct bound_listener {
 
 class node {
 public:
-    /// Throws std::runtime_error (bind failures, unreadable certificates) naming the cause.
-    explicit node(config::options opts);
+    /// Opens the retention log (store.enabled) for the node; tests may wrap it.
+    using log_factory = std::function<std::unique_ptr<store::retention_log>(store::log_options)>;
+
+    /// Throws std::runtime_error (bind failures, unreadable certificates, a retention log that
+    /// cannot be opened or is corrupt) naming the cause. `make_log` null = RocksDB.
+    explicit node(config::options opts, log_factory make_log = {});
     ~node();
     node(const node&) = delete;
     node& operator=(const node&) = delete;

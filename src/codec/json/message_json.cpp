@@ -153,6 +153,7 @@ core::message message_from_publish(publish_cmd cmd, std::string origin_client) {
     m.correlation_data = std::move(cmd.headers.correlation_data);
     m.user_properties = std::move(cmd.headers.user_properties);
     m.origin_client = std::move(origin_client);
+    m.idempotency_key = std::move(cmd.idempotency_key).value_or(std::string());
     return m;
 }
 

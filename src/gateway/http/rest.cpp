@@ -43,6 +43,10 @@ std::variant<core::message, response> message_of(http_context& ctx, const reques
     }
     auto cid = std::string_view(req["X-Client-Id"]);
     m.origin_client = std::string(cid);
+    // A retry with the same key within the window answers with the first publish's cursor.
+    auto key = std::string_view(req["Idempotency-Key"]);
+    if (key.size() > 256) return json_error(400, "Idempotency-Key is longer than 256 bytes", ka);
+    m.idempotency_key = std::string(key);
     return m;
 }
 
@@ -70,14 +74,19 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
     auto built = message_of(ctx, req, std::move(*channel));
     if (auto* refusal = std::get_if<response>(&built)) co_return std::move(*refusal);
 
-    // Answer once the router has stamped and routed the message (durability arrives with the
-    // retention log).
+    // Answer once the message is routed and durable (the retention log's sync policy).
     auto ack = co_await await_callback<broker::publish_ack>([&](auto cb) {
         ctx.broker->publish(std::move(std::get<core::message>(built)), [cb](const broker::publish_ack& a) { cb(a); });
     });
+    if (ack.error) {
+        auto res = json_error(503, "not stored: " + ack.reason, ka);
+        res.set(bhttp::field::retry_after, "1");
+        co_return res;
+    }
     co_return json_ok(req, "{\"ok\":true,\"matched\":" + std::to_string(ack.reached) + ",\"offset\":" +
                                std::to_string(ack.cur.offset) + ",\"epoch\":\"" + core::epoch_string(ack.cur.epoch) +
-                               "\",\"tt\":\"" + core::tt_string(ack.cur.tt) + "\"}");
+                               "\",\"tt\":\"" + core::tt_string(ack.cur.tt) + "\"" +
+                               (ack.duplicate ? ",\"duplicate\":true}" : "}"));
 }
 
 } // namespace runnel::gateway::http

@@ -99,7 +99,10 @@ void connection::route_publish(wire::publish p) {
     m.response_topic = std::move(pr.response_topic);
     m.correlation_data = std::move(pr.correlation_data);
     m.user_properties.reserve(pr.user_properties.size());
-    for (auto& [k, v] : pr.user_properties) m.user_properties.push_back({std::move(k), std::move(v)});
+    for (auto& [k, v] : pr.user_properties) {
+        if (k == idempotency_property) m.idempotency_key = v;
+        m.user_properties.push_back({std::move(k), std::move(v)});
+    }
     if (pr.message_expiry_interval)
         m.expires_at = std::chrono::steady_clock::now() + std::chrono::seconds(*pr.message_expiry_interval);
     m.origin_client = client_id_;
@@ -111,9 +114,11 @@ void connection::route_publish(wire::publish p) {
     auto self = shared_from_this();
     auto id = p.packet_id;
     auto qos = p.qos;
-    // Acknowledge once the router has taken the message (and, later, once it is durable).
+    // Acknowledged once routed and durable (the retention log's sync policy).
     ctx_.broker.publish(std::move(m), [self, id, qos](const broker::publish_ack& ack) {
-        auto code = ack.reached == 0 && self->v5() ? wire::reason::no_matching_subscribers : wire::reason::success;
+        if (ack.error) return self->refuse_publish(id, qos, ack);
+        auto code = ack.reached == 0 && self->v5() && !ack.duplicate ? wire::reason::no_matching_subscribers
+                                                                     : wire::reason::success;
         if (qos == 1) {
             --self->inbound_unacked_;
             self->send(wire::puback{id, code, {}});
@@ -121,6 +126,22 @@ void connection::route_publish(wire::publish p) {
             self->send(wire::pubrec{id, code, {}}); // counted until PUBREL
         }
     });
+}
+
+void connection::refuse_publish(std::uint16_t id, std::uint8_t qos, const broker::publish_ack& ack) {
+    RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} publish refused: {}", client_id_, ack.reason);
+    if (qos == 2 && session_) session_->inbound_qos2_release(id); // the flow ends with the refusal
+    if (qos == 1 || qos == 2) --inbound_unacked_;
+    if (!v5()) {
+        // MQTT 3.1.1 has no negative acknowledgement: closing is how the client learns.
+        close(wire::reason::unspecified_error, "publish not stored: " + ack.reason);
+        return;
+    }
+    // 0x97 quota exceeded: the disk is full; 0x80: the log cannot write.
+    auto code = ack.error == errc::storage_full ? wire::reason::quota_exceeded : wire::reason::unspecified_error;
+    auto why = problem("not stored: " + ack.reason);
+    if (qos == 1) send(wire::puback{id, code, {.reason_string = why}});
+    else send(wire::pubrec{id, code, {.reason_string = why}});
 }
 
 bool connection::handle_pubrel(const wire::pubrel& p) {
@@ -163,6 +184,11 @@ bool connection::deliver(const broker::delivery& d) {
         pr.response_topic = m.response_topic;
         pr.correlation_data = m.correlation_data;
         for (const auto& u : m.user_properties) pr.user_properties.emplace_back(u.name, u.value);
+        if (d.with_cursor) {
+            pr.user_properties.emplace_back("runnel-offset", std::to_string(m.cur.offset));
+            pr.user_properties.emplace_back("runnel-epoch", core::epoch_string(m.cur.epoch));
+            pr.user_properties.emplace_back("runnel-tt", core::tt_string(m.cur.tt));
+        }
         pr.subscription_identifiers = d.sub_ids;
     }
     // Outbound topic alias: reuse one the client knows, else assign (round robin once full).

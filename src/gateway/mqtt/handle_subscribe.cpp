@@ -11,6 +11,11 @@ bool connection::handle_subscribe(wire::subscribe p) {
         close(wire::reason::subscription_identifiers_not_supported, "subscription identifiers not supported");
         return false;
     }
+    // `runnel-cursor: true` (a SUBSCRIBE user property) asks for the cursor on every delivery.
+    bool with_cursor = false;
+    for (const auto& [k, v] : p.props.user_properties) {
+        if (k == cursor_property) with_cursor = v == "true" || v == "1";
+    }
     std::vector<std::uint8_t> codes(p.subscriptions.size(), wire::reason::unspecified_error);
     std::vector<broker::sub_request> reqs;
     std::vector<std::size_t> index; // reqs[i] answers codes[index[i]]
@@ -34,7 +39,7 @@ bool connection::handle_subscribe(wire::subscribe p) {
         }
         auto qos = std::min(s.max_qos, ctx_.opts.maximum_qos);
         codes[i] = qos; // granted QoS 0..2 are also the success reason codes
-        broker::sub_options o{qos, v5() && s.no_local, v5() && s.retain_as_published, sub_id};
+        broker::sub_options o{qos, v5() && s.no_local, v5() && s.retain_as_published, sub_id, v5() && with_cursor};
         reqs.push_back({std::move(s.filter), o, v5() ? s.retain_handling : std::uint8_t{0}});
         index.push_back(i);
     }

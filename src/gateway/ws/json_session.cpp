@@ -38,7 +38,7 @@ json_stats::json_stats(obs::registry& r)
 json_session::json_session(json_context& ctx, std::unique_ptr<http::ws_transport> t, broker::worker_id w,
                            std::shared_ptr<void> slot)
     : ctx_(ctx), t_(std::move(t)), worker_(w), slot_(std::move(slot)), out_(t_->executor(), ctx.queue),
-      session_ready_(t_->executor()) {}
+      session_ready_(t_->executor()), replay_wait_(t_->executor()) {}
 
 json_session::~json_session() = default;
 
@@ -154,15 +154,16 @@ asio::awaitable<void> json_session::handle(json::request r) {
 }
 
 void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
-    bool resume = c.since.has_value();
     broker::sub_options opts{0, false, false, 0};
     auto self = shared_from_this();
-    ctx_.broker.subscribe(session_, {{c.channel, opts, 0}}, [self, id, resume, opts](std::vector<broker::sub_outcome> out) {
-        json::reply_ok ok(id);
-        // No retention log yet: a resume request is answered honestly, never silently.
-        if (resume) ok.field("recovered", false).field("reason", "resuming a WebSocket subscription arrives with the retention log; long-poll and SSE resume from cursors");
-        self->send(std::move(ok).str());
+    auto since = c.since;
+    auto channel = c.channel;
+    if (since) ++replaying_; // live pushes wait from now until the replay is out
+    ctx_.broker.subscribe(session_, {{c.channel, opts, 0}},
+                          [self, id, opts, since, channel](std::vector<broker::sub_outcome> out) {
         if (!self->session_) return;
+        if (since) return self->start_replay(id, channel, *since, out[0].horizon, std::move(out[0].retained));
+        self->send(json::reply_ok(id).str());
         auto now = std::chrono::steady_clock::now();
         for (const auto& m : out[0].retained) self->session_->deliver_retained(m, opts, now);
     });
@@ -171,6 +172,7 @@ void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
 void json_session::on_unsubscribe(const std::string& id, json::unsubscribe_cmd c) {
     auto self = shared_from_this();
     auto channel = c.channel;
+    std::erase_if(replayed_, [&](const auto& r) { return r.first == channel; });
     ctx_.broker.unsubscribe(session_, {std::move(c.channel)}, [self, id, channel](std::vector<bool> existed) {
         if (existed[0]) self->send(json::reply_ok(id).str());
         else self->send(json::encode_error(id, 404, "not subscribed to " + channel));
@@ -184,12 +186,17 @@ void json_session::on_publish(const std::string& id, json::publish_cmd c) {
     }
     auto self = shared_from_this();
     ctx_.broker.publish(json::message_from_publish(std::move(c), client_id_), [self, id](const broker::publish_ack& ack) {
-        self->send(json::reply_ok(id)
-                       .field("matched", ack.reached)
-                       .field("offset", ack.cur.offset)
-                       .field("epoch", core::epoch_string(ack.cur.epoch))
-                       .field("tt", core::tt_string(ack.cur.tt))
-                       .str());
+        if (ack.error) {
+            self->send(json::encode_error(id, 503, "not stored: " + ack.reason));
+            return;
+        }
+        json::reply_ok ok(id);
+        ok.field("matched", ack.reached)
+            .field("offset", ack.cur.offset)
+            .field("epoch", core::epoch_string(ack.cur.epoch))
+            .field("tt", core::tt_string(ack.cur.tt));
+        if (ack.duplicate) ok.field("duplicate", true);
+        self->send(std::move(ok).str());
     });
 }
 
@@ -232,6 +239,8 @@ void json_session::on_history(const std::string& id, json::history_cmd c) {
 
 bool json_session::deliver(const broker::delivery& d) {
     if (closing_) return false;
+    if (replaying_ > 0) return hold(d);
+    if (!replayed_.empty() && already_replayed(*d.msg)) return true;
     auto& cached = ctx_.last_push[worker_];
     if (cached.msg != d.msg || cached.retained != d.retain) {
         cached.frame = json::encode_message_push(*d.msg, d.retain);
@@ -265,6 +274,7 @@ void json_session::close() {
     if (closing_) return;
     closing_ = true;
     out_.close(); // the writer flushes, sends the close frame and ends the transport
+    replay_wait_.cancel();
     session_ready_.cancel();
 }
 

@@ -110,8 +110,10 @@ TEST(client_options, sub_checks) {
     EXPECT_EQ(refusal_of(sub()), "");
     auto o = sub();
     o.since = "123";
-    EXPECT_NE(refusal_of(o).find("--since needs --via http or sse"), std::string::npos);
+    EXPECT_NE(refusal_of(o).find("--since needs --via ws, http or sse"), std::string::npos);
     o.conn.url = "http://h:1";
+    EXPECT_EQ(refusal_of(o), "");
+    o.conn.url = "ws://h:1";
     EXPECT_EQ(refusal_of(o), "");
     o = sub("ws://h:1");
     o.qos = 1;

@@ -95,7 +95,7 @@ TEST(decode, null_sections_keep_defaults) {
 
 TEST(decode, unknown_keys_anywhere) {
     EXPECT_TRUE(fails_with([] { dec("mqtt: {max_pakcet_size: 1}"); }, "mqtt.max_pakcet_size", "unknown key"));
-    EXPECT_TRUE(fails_with([] { dec("retention: []"); }, "retention", "unknown key"));
+    EXPECT_TRUE(fails_with([] { dec("retentoin: []"); }, "retentoin", "unknown key"));
     EXPECT_TRUE(fails_with([] { dec("listeners: [{bind: ':1', port: 1}]"); }, "listeners.0.port", "unknown key"));
     EXPECT_TRUE(fails_with([] { dec("listeners: [{bind: ':1', tls: {cert: a, kye: b}}]"); },
                            "listeners.0.tls.kye", "did you mean key?"));
@@ -126,4 +126,41 @@ TEST(decode, value_errors_name_the_path) {
     EXPECT_TRUE(fails_with([] { dec("node: [1]"); }, "node", "expected a map, got a list"));
     EXPECT_TRUE(fails_with([] { dec("auth: {users: {a: b}}"); }, "auth.users", "expected a list"));
     EXPECT_TRUE(fails_with([] { dec("42"); }, "", "expected a map, got a scalar"));
+}
+
+TEST(decode, store_and_retention) {
+    const options o = dec(R"(
+store: {enabled: false, sync: always, sync_interval: 5ms, sync_batch: 64, block_cache: 8MiB,
+        write_buffer: 16MiB, max_disk_bytes: 1GiB, sweep_interval: 2s, repair: true,
+        idempotency_window: 1m}
+retention:
+  - {match: "sensors/#", max_age: 1h, max_messages: 1000, max_bytes: 1MiB}
+  - {match: "tmp/+", store: false}
+)");
+    EXPECT_FALSE(o.store.enabled);
+    EXPECT_EQ(o.store.sync, "always");
+    EXPECT_EQ(o.store.sync_interval, 5ms);
+    EXPECT_EQ(o.store.sync_batch, 64u);
+    EXPECT_EQ(o.store.block_cache, 8u << 20);
+    EXPECT_EQ(o.store.write_buffer, 16u << 20);
+    EXPECT_EQ(o.store.max_disk_bytes, std::uint64_t{1} << 30);
+    EXPECT_EQ(o.store.sweep_interval, 2000ms);
+    EXPECT_TRUE(o.store.repair);
+    EXPECT_EQ(o.store.idempotency_window, 60000ms);
+    ASSERT_EQ(o.retention.size(), 2u);
+    EXPECT_EQ(o.retention[0].match, "sensors/#");
+    EXPECT_EQ(o.retention[0].max_age, 3600s);
+    EXPECT_EQ(o.retention[0].max_messages, 1000u);
+    EXPECT_EQ(o.retention[0].max_bytes, 1u << 20);
+    EXPECT_TRUE(o.retention[0].store);
+    EXPECT_FALSE(o.retention[1].store);
+    EXPECT_EQ(o.retention[1].max_age, 86400s);
+}
+
+TEST(decode, store_and_retention_errors_name_the_key) {
+    EXPECT_TRUE(fails_with([] { dec("store: {sync: sometimes}"); }, "store.sync", "always, batch or none"));
+    EXPECT_TRUE(fails_with([] { dec("store: {fsync: always}"); }, "store.fsync", "did you mean sync?"));
+    EXPECT_TRUE(fails_with([] { dec("retention: [{match: \"a/#/b\"}]"); }, "retention.0.match", "MQTT filter"));
+    EXPECT_TRUE(fails_with([] { dec("retention: [{max_age: soon}]"); }, "retention.0.max_age", ""));
+    EXPECT_TRUE(fails_with([] { dec("retention: {match: a}"); }, "retention", ""));
 }

@@ -161,3 +161,10 @@ TEST(load_http, cors_origins_list_and_set_override) {
     EXPECT_EQ(opts.http.max_frame, 64u * 1024);
     EXPECT_THROW(load_yaml("http: {cors_origins: [{a: 1}]}", {}), config_error);
 }
+
+TEST(load, set_reaches_into_the_retention_list) {
+    const options o = load_with("", {"retention=[{match: \"a/#\"}]", "retention.0.max_age=1h", "store.sync=none"});
+    ASSERT_EQ(o.retention.size(), 1u);
+    EXPECT_EQ(o.retention[0].max_age, std::chrono::seconds(3600));
+    EXPECT_EQ(o.store.sync, "none");
+}

@@ -24,6 +24,12 @@ namespace runnel::gateway::mqtt {
 
 namespace wire = runnel::codec::mqtt;
 
+/// MQTT v5 user properties with a meaning here: a PUBLISH's `idempotency-key` (a retry within
+/// the window returns the first cursor) and a SUBSCRIBE's `runnel-cursor: true` (deliveries
+/// carry `runnel-offset`, `runnel-epoch` and `runnel-tt`).
+inline constexpr std::string_view idempotency_property = "idempotency-key";
+inline constexpr std::string_view cursor_property = "runnel-cursor";
+
 class connection final : public broker::session_sink, public std::enable_shared_from_this<connection> {
 public:
     connection(context& ctx, net::transport_ptr t, broker::worker_id w, std::shared_ptr<void> slot);
@@ -65,6 +71,8 @@ private:
     bool resolve_topic_alias(wire::publish& p);
     bool check_publish(const wire::publish& p);
     void route_publish(wire::publish p);
+    /// The retention log could not take a publish: a negative acknowledgement (v5) or a close.
+    void refuse_publish(std::uint16_t id, std::uint8_t qos, const broker::publish_ack& ack);
     bool handle_pubrel(const wire::pubrel& p);
     bool handle_ack(const wire::packet& p);
     bool handle_subscribe(wire::subscribe p);

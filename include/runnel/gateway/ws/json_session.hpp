@@ -79,6 +79,16 @@ private:
     void send(std::string frame);
     void close();
 
+    // Resume (json_replay.cpp): a subscribe with `since` replays what the channel has after
+    // the position, up to the subscription's horizon, then the live pushes held meanwhile.
+    struct replay;
+    void start_replay(const std::string& id, const std::string& filter, const codec::json::position& since,
+                      std::uint64_t horizon, std::vector<core::message_ptr> retained);
+    void replay_from(std::shared_ptr<replay> r, std::uint64_t cursor);
+    void finish_replay(const std::shared_ptr<replay>& r);
+    bool hold(const broker::delivery& d);
+    bool already_replayed(const core::message& m) const;
+
     json_context& ctx_;
     std::unique_ptr<http::ws_transport> t_;
     broker::worker_id worker_;
@@ -90,6 +100,11 @@ private:
     bool opening_ = false;
     bool closing_ = false;
     bool tracked_ = false;
+    unsigned replaying_ = 0;                    // replays under way; live pushes are held
+    std::vector<broker::delivery> held_;        // live pushes that arrived during a replay
+    /// Replayed filters and their horizons: a live push at or below one was replayed.
+    std::vector<std::pair<std::string, std::uint64_t>> replayed_;
+    boost::asio::steady_timer replay_wait_;     // a replay page waits for the queue to drain
 };
 
 } // namespace runnel::gateway::ws
