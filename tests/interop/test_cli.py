@@ -193,7 +193,7 @@ class CliPubSub(RunnelTestCase):
 
     def test_usage_errors_exit_2(self):
         cases = [
-            (["sub", "--since", "5", "x"], "--since needs --via http or sse"),
+            (["sub", "--since", "5", "x"], "--since needs --via ws, http or sse"),
             (["sub", "--via", "ws", "-q", "1", "x"], "-q/--qos is MQTT only"),
             (["sub", "-c", "false", "x"], "-c false needs -i/--client-id"),
             (["pub", "--via", "http", "-H", "k=v", "x", "y"], "-H/--header is not available with --via http"),
