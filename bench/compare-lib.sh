@@ -4,6 +4,7 @@
 # whatever broker is still running.
 
 RUNNEL=${1:-build-rel/src/runnel}
+NATS_SERVER=${NATS_SERVER:-/usr/sbin/nats-server}
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
 DURATION=${DURATION:-10s}
 REPEAT=${REPEAT:-1}
@@ -71,18 +72,39 @@ start_runnel() { # listener args...
     broker_pid=$!
 }
 
-# Mosquitto with $tmp/mosquitto.conf: the caller's listener lines, then the common limits.
-start_mosquitto() { # listener lines (one string)
+# Mosquitto with $tmp/mosquitto.conf: the caller's listener lines, then the common limits;
+# persistence off unless the caller gives its own persistence lines.
+start_mosquitto() { # listener lines (one string) [persistence lines (one string)]
     cat >"$tmp/mosquitto.conf" <<CONF
 $1
 allow_anonymous true
 max_queued_messages 100000
 max_inflight_messages 64
-persistence false
+${2:-persistence false}
 log_dest stdout
 log_type error
 log_type warning
 CONF
     "$MOSQUITTO" -c "$tmp/mosquitto.conf" >"$tmp/mosquitto.log" 2>&1 &
+    broker_pid=$!
+}
+
+# nats-server (JetStream, file store in the given directory) with an MQTT listener, which needs
+# JetStream; NATS clients on 127.0.0.1:$1. Extra lines go into the jetstream block. Log in
+# $tmp/nats.log.
+start_nats() { # nats-port mqtt-port store-dir [jetstream lines]
+    cat >"$tmp/nats.conf" <<CONF
+server_name: bench
+listen: 127.0.0.1:$1
+jetstream {
+  store_dir: "$3"
+  ${4:-}
+}
+mqtt {
+  listen: 127.0.0.1:$2
+  max_ack_pending: 1024
+}
+CONF
+    "$NATS_SERVER" -c "$tmp/nats.conf" >"$tmp/nats.log" 2>&1 &
     broker_pid=$!
 }

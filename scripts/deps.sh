@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real clients and peers for interop tests and benchmarks
   mosquitto mosquitto-clients python3 python3-paho-mqtt python3-websockets curl openssl procps
+  nats-server
   chromium
 )
 

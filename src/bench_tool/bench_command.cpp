@@ -9,12 +9,21 @@
 
 namespace runnel::bench_tool {
 
+const char* check_produce_flags(bench_options& o, bool qos_given) {
+    if (o.mode != bench_mode::produce) return o.record.empty() ? nullptr : "--record needs the produce mode";
+    if (o.transport == transport_kind::ws_json) return "produce speaks MQTT (tcp or ws-mqtt), not ws-json";
+    if (qos_given && o.qos != 1) return "produce publishes at QoS 1 only";
+    o.qos = 1;
+    return nullptr;
+}
+
 void add_bench_command(CLI::App& app, bench_args& a) {
-    auto* b = app.add_subcommand("bench", "Load generator: fanin, fanout, pairs, connections (works with any MQTT broker)");
+    auto* b = app.add_subcommand("bench", "Load generator: fanin, fanout, pairs, connections, produce (works with any MQTT broker)");
     b->add_option("mode", a.mode, "fanin (N publishers -> 1 topic), fanout (1 -> M subscribers), pairs (N topics), "
-                                  "connections (broker memory per idle connection)")
+                                  "connections (broker memory per idle connection), produce (N QoS 1 publishers on "
+                                  "PREFIX/p<i> that reconnect when the broker goes away; crash tests)")
         ->required()
-        ->check(CLI::IsMember({"fanin", "fanout", "pairs", "connections"}));
+        ->check(CLI::IsMember({"fanin", "fanout", "pairs", "connections", "produce"}));
     auto& o = a.o;
     b->add_option("--host", o.host, "broker host")->capture_default_str();
     b->add_option("--port", o.port, "broker port: MQTT, or the WebSocket listener's with --transport ws-*")->capture_default_str();
@@ -25,10 +34,10 @@ void add_bench_command(CLI::App& app, bench_args& a) {
     b->add_option("--ws-path", o.ws_path, "WebSocket path (default /mqtt for ws-mqtt, /ws for ws-json)");
     b->add_flag("--tls", o.tls, "connect with TLS (over WebSocket: wss)");
     b->add_option("--cafile", o.cafile, "CA (PEM) to verify the broker; without it TLS is not verified");
-    b->add_option("--publishers", o.publishers, "publishers per topic (default: fanin 8, others 1)");
+    b->add_option("--publishers", o.publishers, "publishers per topic (default: fanin 8, others 1); produce: publishers (default 4)");
     b->add_option("--subscribers", o.subscribers, "subscribers per topic (default: fanout 100, others 1)");
     b->add_option("--pairs", o.pairs, "topics in pairs mode")->capture_default_str();
-    b->add_option("--qos", a.qos, "0, 1 or 2")->check(CLI::Range(0, 2))->capture_default_str();
+    a.qos_option = b->add_option("--qos", a.qos, "0, 1 or 2 (produce: 1 only)")->check(CLI::Range(0, 2))->capture_default_str();
     b->add_option("--size", o.size, "payload bytes (at least 24)")->capture_default_str();
     b->add_option("--rate", o.rate, "messages/s over all publishers; 0 = as fast as flow control allows")->capture_default_str();
     b->add_option("--duration", a.duration, "publish phase, e.g. 10s, 500ms, 2m")->capture_default_str();
@@ -45,6 +54,8 @@ void add_bench_command(CLI::App& app, bench_args& a) {
     b->add_option("--threads", o.threads, "client I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
     b->add_option("--topic-prefix", o.topic_prefix, "topic prefix (default bench/<pid>)");
     b->add_flag("--json", o.json, "print one JSON object instead of the table");
+    b->add_option("--record", o.record, "produce: write one JSON line per acknowledgement to FILE (truncated first): "
+                                        "publisher, seq, topic, PUBACK reason code");
 }
 
 int run_bench(bench_args a) {
@@ -63,8 +74,15 @@ int run_bench(bench_args a) {
     o.drain = *drain;
     o.qos = static_cast<std::uint8_t>(a.qos);
     o.mqtt_version = static_cast<std::uint8_t>(a.mqtt_version);
+    if (auto bad = check_produce_flags(o, a.qos_option && a.qos_option->count() > 0)) {
+        std::cerr << "runnel bench: " << bad << "\n";
+        return 2;
+    }
     try {
-        if (o.mode == bench_mode::connections) {
+        if (o.mode == bench_mode::produce) {
+            auto r = run_produce(o);
+            std::cout << (o.json ? format_json(r) + "\n" : format_table(r));
+        } else if (o.mode == bench_mode::connections) {
             auto r = run_connections(o);
             std::cout << (o.json ? format_json(r) + "\n" : format_table(r));
         } else {

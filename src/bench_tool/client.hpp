@@ -31,6 +31,12 @@ namespace runnel::bench_tool {
 
 namespace wire = runnel::codec::mqtt;
 
+/// Producers that encode in place (publisher, producer) encode at most `encode_batch` messages
+/// per turn, and stop once the outbox holds `outbox_high` bytes until it is below `outbox_low`.
+inline constexpr std::size_t encode_batch = 64;
+inline constexpr std::size_t outbox_high = 256 * 1024;
+inline constexpr std::size_t outbox_low = 64 * 1024;
+
 struct client_config {
     boost::asio::ip::tcp::endpoint endpoint;
     std::string host;                           // TLS SNI / verification name

@@ -13,12 +13,13 @@ const char* to_string(bench_mode m) noexcept {
     case bench_mode::fanout: return "fanout";
     case bench_mode::pairs: return "pairs";
     case bench_mode::connections: return "connections";
+    case bench_mode::produce: return "produce";
     }
     return "?";
 }
 
 std::optional<bench_mode> parse_mode(std::string_view s) noexcept {
-    for (auto m : {bench_mode::fanin, bench_mode::fanout, bench_mode::pairs, bench_mode::connections}) {
+    for (auto m : {bench_mode::fanin, bench_mode::fanout, bench_mode::pairs, bench_mode::connections, bench_mode::produce}) {
         if (s == to_string(m)) return m;
     }
     return std::nullopt;
@@ -62,6 +63,11 @@ topology topology_of(const bench_options& o) noexcept {
         break;
     case bench_mode::connections:
         t.topics = t.publishers = t.subscribers = 0;
+        break;
+    case bench_mode::produce: // one topic per publisher, nobody subscribed
+        t.topics = o.publishers ? o.publishers : 4;
+        t.publishers = 1;
+        t.subscribers = 0;
         break;
     }
     return t;

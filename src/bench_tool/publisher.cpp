@@ -13,17 +13,9 @@ namespace runnel::bench_tool {
 namespace asio = boost::asio;
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t batch_max = 64;
-// Outbox bounds: stop encoding above high, resume below low.
-constexpr std::size_t outbox_high = 256 * 1024;
-constexpr std::size_t outbox_low = 64 * 1024;
 // No delivery at all for this long while the window is full: the broker dropped messages
 // (QoS 0 under overload); write the window off so the run goes on, and count it.
 constexpr auto stall_timeout = std::chrono::seconds(1);
-
-std::int64_t now_ns(std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
 } // namespace
 
 publisher::publisher(asio::io_context& io, client_config cfg, publisher_plan plan, run_totals& totals)
@@ -44,7 +36,7 @@ publisher::publisher(asio::io_context& io, client_config cfg, publisher_plan pla
 }
 
 std::size_t publisher::credit(clock::time_point now, limit& why, clock::time_point& retry) const {
-    std::size_t n = batch_max;
+    std::size_t n = encode_batch;
     auto cap = [&](std::uint64_t allowed, limit reason) {
         if (allowed < n) {
             n = static_cast<std::size_t>(allowed);
@@ -131,7 +123,7 @@ void publisher::publish_batch(std::size_t n) {
 
 void publisher::encode_one() {
     auto& p = std::get<wire::publish>(pkt_);
-    encode_payload({plan_.id, seq_, now_ns(clock::now())}, plan_.size, p.payload);
+    encode_payload({plan_.id, seq_, steady_ns(clock::now())}, plan_.size, p.payload);
     if (json()) {
         append_publish_request(outbox(), seq_, channel_json_, plan_.qos, p.payload);
         end_frame();

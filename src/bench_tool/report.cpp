@@ -1,5 +1,7 @@
 #include "runnel/bench_tool/report.hpp"
 
+#include "runnel/bench_tool/json_frames.hpp"
+
 #include <fmt/format.h>
 
 namespace runnel::bench_tool {
@@ -82,6 +84,27 @@ std::string format_json(const connections_report& r) {
                        "\"pid\":{},\"rss_before\":{},\"rss_after\":{},\"bytes_per_connection\":{:.1f}}}",
                        r.requested, r.connected, r.failed, r.connect_seconds, r.pid, r.rss_before, r.rss_after,
                        r.bytes_per_connection());
+}
+
+std::string format_table(const produce_report& r) {
+    std::string out = fmt::format("runnel bench produce: {} publisher(s), QoS 1, {} B payload, {:.2f} s\n", r.publishers, r.size, r.seconds);
+    auto line = [&](std::string_view label, const std::string& value) { out += fmt::format("  {:<12} {}\n", label, value); };
+    line("published", grouped(r.published));
+    line("acked", fmt::format("{}  ({:.0f} msgs/s)", grouped(r.acked), r.acked_per_s()));
+    line("unacked", grouped(r.unacked));
+    if (r.refused) line("refused", grouped(r.refused));
+    line("resent", grouped(r.resent));
+    line("reconnects", fmt::format("{} ({} failed attempts)", grouped(r.reconnects), grouped(r.connect_failures)));
+    if (!r.record.empty()) line("record", r.record);
+    return out;
+}
+
+std::string format_json(const produce_report& r) {
+    return fmt::format("{{\"mode\":\"produce\",\"qos\":1,\"publishers\":{},\"size\":{},\"seconds\":{:.3f},\"published\":{},"
+                       "\"acked\":{},\"acked_per_s\":{:.1f},\"refused\":{},\"unacked\":{},\"resent\":{},\"reconnects\":{},"
+                       "\"connect_failures\":{},\"record\":{}}}",
+                       r.publishers, r.size, r.seconds, r.published, r.acked, r.acked_per_s(), r.refused, r.unacked, r.resent,
+                       r.reconnects, r.connect_failures, json_quoted(r.record));
 }
 
 } // namespace runnel::bench_tool

@@ -46,8 +46,10 @@ struct broker::shard {
     std::shared_ptr<commit_group> open;
     store::write_batch open_batch;
     bool flush_posted = false;
-    /// Groups submitted to the log and not yet written, oldest first.
+    /// Groups submitted to the log and not yet written, oldest first, and the payload + topic
+    /// bytes they (and the open group) hold.
     std::deque<std::shared_ptr<commit_group>> unwritten;
+    std::size_t unwritten_bytes = 0;
     /// Idempotency keys by channel + '\0' + key, and their expiry order.
     std::unordered_map<std::string, idem_entry> idem;
     std::deque<std::pair<core::steady_time, std::string>> idem_order;

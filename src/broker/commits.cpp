@@ -92,6 +92,7 @@ void broker::on_written(std::size_t k, std::shared_ptr<commit_group> g, boost::s
     // The log answers in submission order.
     if (!sh.unwritten.empty() && sh.unwritten.front() == g) sh.unwritten.pop_front();
     else std::erase(sh.unwritten, g);
+    for (const auto& item : g->items) sh.unwritten_bytes -= item.msg->payload.size() + item.msg->topic.size();
     if (ec) return; // nothing is delivered; on_durable answers the publishers
     auto now = d_.now();
     for (auto& item : g->items) {

@@ -53,17 +53,20 @@ void broker::route(std::size_t k, std::shared_ptr<core::message> stamped, worker
     auto& ch = sh.buffers.channel(stamped->topic);
     const bool keep_in_log = stored(ch, stamped->topic);
     if (!stamped->idempotency_key.empty() && answer_duplicate(sh, *stamped, origin, done)) return;
-    if (keep_in_log && !opts_.log->writable()) {
+    if (keep_in_log && (!opts_.log->writable() || sh.unwritten_bytes > opts_.max_unwritten_bytes)) {
         // Refused before it gets an offset: the channel's offsets stay gap-free.
-        stats_.refused_storage.inc();
-        if (done) {
-            publish_ack ack;
-            ack.error = errc::storage_failed;
+        publish_ack ack;
+        if (!opts_.log->writable()) {
+            stats_.refused_storage.inc();
             ack.reason = opts_.log->failure();
-            if (ack.reason.find("full") != std::string::npos || ack.reason.find("space") != std::string::npos)
-                ack.error = errc::storage_full;
-            run_on(reply_worker(origin), [done = std::move(done), ack] { done(ack); });
+            bool full = ack.reason.find("full") != std::string::npos || ack.reason.find("space") != std::string::npos;
+            ack.error = full ? errc::storage_full : errc::storage_failed;
+        } else {
+            stats_.refused_backlog.inc();
+            ack.error = errc::server_busy;
+            ack.reason = "the retention log is behind; retry shortly";
         }
+        if (done) run_on(reply_worker(origin), [done = std::move(done), ack] { done(ack); });
         return;
     }
     ch.stamp(*stamped, clock_.next());
@@ -116,6 +119,7 @@ void broker::route(std::size_t k, std::shared_ptr<core::message> stamped, worker
     if (!sh.open) sh.open = std::make_shared<commit_group>();
     auto& b = sh.open_batch;
     b.messages.push_back(m);
+    sh.unwritten_bytes += m->payload.size() + m->topic.size();
     if (m->retain) {
         if (m->payload.empty()) b.retained_erase.push_back(m->topic);
         else b.retained_put.push_back(m);

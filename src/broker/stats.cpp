@@ -12,6 +12,7 @@ broker_stats::broker_stats(obs::registry& r)
       redelivered_shared(r.make_counter("runnel_shared_redeliveries_total", "Shared-subscription messages handed to another member")),
       refused_storage(r.make_counter("runnel_publishes_failed_total", "Publishes not accepted because of storage", R"(reason="log_not_writable")")),
       failed_storage(r.make_counter("runnel_publishes_failed_total", "Publishes not accepted because of storage", R"(reason="write_failed")")),
+      refused_backlog(r.make_counter("runnel_publishes_failed_total", "Publishes not accepted because of storage", R"(reason="log_backlog")")),
       idempotent_hits(r.make_counter("runnel_idempotent_duplicates_total", "Publishes answered with the cursor of an earlier one with the same idempotency key")),
       sessions(r.make_gauge("runnel_sessions", "Sessions, connected or not")),
       subscriptions(r.make_gauge("runnel_subscriptions", "Subscriptions across all sessions")),

@@ -8,7 +8,6 @@
 namespace runnel::server {
 
 store::retention_fn retention_rules(std::vector<config::retention_rule> rules) {
-    if (rules.empty()) rules.push_back(config::retention_rule{});
     auto shared = std::make_shared<const std::vector<config::retention_rule>>(std::move(rules));
     return [shared](std::string_view channel) {
         store::retention r;
@@ -24,8 +23,7 @@ store::retention_fn retention_rules(std::vector<config::retention_rule> rules) {
             r.store = rule.store;
             return r;
         }
-        r.store = false; // no rule matches: not kept
-        return r;
+        return r; // no rule matches: kept 24 h with no count or size limit
     };
 }
 

@@ -5,7 +5,8 @@
 
 namespace runnel::server {
 
-/// The first rule whose `match` filter matches the channel wins; no rule at all means 24 h.
+/// The first rule whose `match` filter matches the channel wins; no matching rule means 24 h
+/// with no count or size limit.
 /// `$SYS/...` is never stored (the server rewrites it every interval). Thread-safe, pure.
 store::retention_fn retention_rules(std::vector<config::retention_rule> rules);
 

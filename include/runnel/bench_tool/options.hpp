@@ -11,7 +11,9 @@
 
 namespace runnel::bench_tool {
 
-enum class bench_mode { fanin, fanout, pairs, connections };
+/// produce: publishers only, each on its own topic, reconnecting when the broker goes away
+/// (crash tests; see produce_run.cpp).
+enum class bench_mode { fanin, fanout, pairs, connections, produce };
 
 const char* to_string(bench_mode m) noexcept;
 std::optional<bench_mode> parse_mode(std::string_view s) noexcept;
@@ -34,7 +36,7 @@ struct bench_options {
     transport_kind transport = transport_kind::tcp;
     std::string ws_path;             // empty = default_ws_path(transport)
     std::string cafile;              // CA to verify the broker; empty = no verification
-    std::size_t publishers = 0;      // per topic; 0 = the mode's default (fanin 8, others 1)
+    std::size_t publishers = 0;      // per topic; 0 = the mode's default (fanin 8, produce 4, others 1)
     std::size_t subscribers = 0;     // per topic; 0 = the mode's default (fanout 100, others 1)
     std::size_t pairs = 100;         // topics in pairs mode
     std::uint8_t qos = 0;
@@ -51,6 +53,7 @@ struct bench_options {
     unsigned threads = 1;            // client I/O threads
     std::string topic_prefix;        // empty = "bench/<pid>"
     bool json = false;
+    std::string record;              // produce: one line per acknowledgement to this file; empty = none
 };
 
 /// Publishers and subscribers per topic and number of topics after applying mode defaults.

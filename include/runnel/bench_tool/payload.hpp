@@ -4,6 +4,7 @@
 /// duplicated and reordered messages and to measure end-to-end latency. Publishers and
 /// subscribers run in one process, so the send time is a steady-clock reading both can compare.
 /// Pure functions; no I/O.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -18,6 +19,11 @@ struct payload_header {
     std::int64_t sent_ns = 0; // steady clock, nanoseconds since its epoch
     bool operator==(const payload_header&) const = default;
 };
+
+/// A steady-clock reading as payload_header::sent_ns.
+inline std::int64_t steady_ns(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
 
 /// Bytes the header takes: 4 magic + 4 publisher + 8 sequence + 8 timestamp (little endian).
 inline constexpr std::size_t payload_header_size = 24;

@@ -51,9 +51,28 @@ struct connections_report {
     }
 };
 
+/// produce: publishers that reconnect when the broker goes away (crash tests).
+struct produce_report {
+    std::size_t publishers = 0;
+    std::size_t size = 0;
+    double seconds = 0;              // first send to the last publisher's end
+    std::uint64_t published = 0;     // distinct messages (sequence numbers) sent at least once
+    std::uint64_t acked = 0;         // acknowledged with a success reason code
+    std::uint64_t refused = 0;       // acknowledged with a reason code >= 0x80
+    std::uint64_t unacked = 0;       // never acknowledged (the run ended first)
+    std::uint64_t resent = 0;        // publishes sent again after a reconnect
+    std::uint64_t reconnects = 0;    // connections after the first, over all publishers
+    std::uint64_t connect_failures = 0; // reconnect attempts that failed
+    std::string record;              // the --record file, if any
+
+    double acked_per_s() const noexcept { return seconds > 0 ? acked / seconds : 0; }
+};
+
 std::string format_table(const traffic_report& r);
 std::string format_json(const traffic_report& r);
 std::string format_table(const connections_report& r);
 std::string format_json(const connections_report& r);
+std::string format_table(const produce_report& r);
+std::string format_json(const produce_report& r);
 
 } // namespace runnel::bench_tool

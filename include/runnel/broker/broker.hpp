@@ -47,6 +47,9 @@ struct broker_options {
     store::retention_fn retention_of;
     /// How long an idempotency key is remembered.
     std::chrono::milliseconds idempotency_window{120000};
+    /// Bytes a shard may hold waiting for the log; past it, publishes to stored channels are
+    /// refused (errc::server_busy) until the log catches up.
+    std::size_t max_unwritten_bytes = std::size_t{64} << 20;
 };
 
 /// What publish() reports once the message is routed and durable (by the log's sync policy).

@@ -17,6 +17,7 @@ struct broker_stats {
     obs::counter& redelivered_shared; // shared-group messages handed to another member
     obs::counter& refused_storage;    // publishes refused because the retention log cannot write
     obs::counter& failed_storage;     // publishes whose write failed
+    obs::counter& refused_backlog;    // publishes refused while the log was too far behind
     obs::counter& idempotent_hits;    // publishes answered from the idempotency window
     obs::gauge& sessions;
     obs::gauge& subscriptions;

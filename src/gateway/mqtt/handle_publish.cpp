@@ -137,8 +137,9 @@ void connection::refuse_publish(std::uint16_t id, std::uint8_t qos, const broker
         close(wire::reason::unspecified_error, "publish not stored: " + ack.reason);
         return;
     }
-    // 0x97 quota exceeded: the disk is full; 0x80: the log cannot write.
-    auto code = ack.error == errc::storage_full ? wire::reason::quota_exceeded : wire::reason::unspecified_error;
+    // 0x97 quota exceeded: the disk is full, or the log is too far behind; 0x80: it cannot write.
+    auto code = ack.error == errc::storage_full || ack.error == errc::server_busy ? wire::reason::quota_exceeded
+                                                                                 : wire::reason::unspecified_error;
     auto why = problem("not stored: " + ack.reason);
     if (qos == 1) send(wire::puback{id, code, {.reason_string = why}});
     else send(wire::pubrec{id, code, {.reason_string = why}});

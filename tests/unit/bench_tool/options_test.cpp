@@ -1,4 +1,5 @@
 #include "runnel/bench_tool/options.hpp"
+#include "runnel/bench_tool/bench_command.hpp"
 
 #include <gtest/gtest.h>
 
@@ -47,4 +48,33 @@ TEST(bench_options, transports_and_their_websocket_paths) {
     EXPECT_FALSE(parse_transport("ws"));
     EXPECT_STREQ(default_ws_path(transport_kind::ws_mqtt), "/mqtt");
     EXPECT_STREQ(default_ws_path(transport_kind::ws_json), "/ws");
+}
+
+TEST(bench_options, produce_gives_each_publisher_its_own_topic) {
+    bench_options o;
+    o.mode = bench_mode::produce;
+    EXPECT_EQ(parse_mode("produce"), bench_mode::produce);
+    EXPECT_EQ(topology_of(o).topics, 4u);
+    EXPECT_EQ(topology_of(o).publishers, 1u);
+    EXPECT_EQ(topology_of(o).subscribers, 0u);
+    o.publishers = 6;
+    EXPECT_EQ(topology_of(o).topics, 6u);
+}
+
+TEST(bench_options, produce_flags_are_checked) {
+    bench_options o;
+    o.mode = bench_mode::produce;
+    EXPECT_EQ(check_produce_flags(o, false), nullptr);
+    EXPECT_EQ(o.qos, 1); // the default becomes QoS 1
+    o.qos = 2;
+    EXPECT_NE(check_produce_flags(o, true), nullptr);
+    o.qos = 1;
+    EXPECT_EQ(check_produce_flags(o, true), nullptr);
+    o.transport = transport_kind::ws_json;
+    EXPECT_NE(check_produce_flags(o, false), nullptr);
+    bench_options fanin;
+    fanin.record = "acks.jsonl";
+    EXPECT_NE(check_produce_flags(fanin, false), nullptr);
+    fanin.record.clear();
+    EXPECT_EQ(check_produce_flags(fanin, false), nullptr);
 }

@@ -59,3 +59,23 @@ TEST(bench_report, connections_report_memory_per_connection) {
     EXPECT_NE(format_json(r).find("\"bytes_per_connection\":4000.0"), std::string::npos);
     EXPECT_NE(format_table(r).find("4000 bytes"), std::string::npos);
 }
+
+TEST(bench_report, produce_json_has_the_counts_and_the_record_file) {
+    produce_report r;
+    r.publishers = 4;
+    r.published = 100;
+    r.acked = 98;
+    r.unacked = 2;
+    r.resent = 5;
+    r.reconnects = 8;
+    r.seconds = 2;
+    r.record = "/tmp/acks.jsonl";
+    auto j = format_json(r);
+    EXPECT_EQ(j.front(), '{');
+    EXPECT_EQ(j.back(), '}');
+    EXPECT_NE(j.find("\"mode\":\"produce\",\"qos\":1,\"publishers\":4"), std::string::npos);
+    EXPECT_NE(j.find("\"acked\":98,\"acked_per_s\":49.0"), std::string::npos);
+    EXPECT_NE(j.find("\"unacked\":2,\"resent\":5,\"reconnects\":8"), std::string::npos);
+    EXPECT_NE(j.find("\"record\":\"/tmp/acks.jsonl\""), std::string::npos);
+    EXPECT_NE(format_table(r).find("reconnects"), std::string::npos);
+}

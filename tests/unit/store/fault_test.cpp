@@ -1,4 +1,5 @@
 #include "store_test_util.hpp"
+#include "../../support/full_disk.hpp"
 
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
@@ -8,58 +9,10 @@
 namespace runnel::store::test {
 namespace {
 
-/// A disk that is full while `full` is set: no free space, and every new file and every write
-/// or sync of a file fails with NoSpace.
-class full_disk final : public rocksdb::FileSystemWrapper {
-public:
-    explicit full_disk(std::atomic<bool>& full) : FileSystemWrapper(rocksdb::FileSystem::Default()), full_(full) {}
-    const char* Name() const override { return "full_disk"; }
-
-    rocksdb::IOStatus NewWritableFile(const std::string& f, const rocksdb::FileOptions& o,
-                                      std::unique_ptr<rocksdb::FSWritableFile>* r, rocksdb::IODebugContext* dbg) override {
-        if (full_) return rocksdb::IOStatus::NoSpace("test: disk full");
-        auto s = target()->NewWritableFile(f, o, r, dbg);
-        if (s.ok()) *r = std::make_unique<file>(std::move(*r), full_);
-        return s;
-    }
-
-    // A full disk reports no free space, so RocksDB's own recovery waits for space.
-    rocksdb::IOStatus GetFreeSpace(const std::string& path, const rocksdb::IOOptions& o, std::uint64_t* free,
-                                   rocksdb::IODebugContext* dbg) override {
-        if (!full_) return target()->GetFreeSpace(path, o, free, dbg);
-        *free = 0;
-        return rocksdb::IOStatus::OK();
-    }
-
-private:
-    class file final : public rocksdb::FSWritableFileOwnerWrapper {
-    public:
-        file(std::unique_ptr<rocksdb::FSWritableFile> f, std::atomic<bool>& full)
-            : FSWritableFileOwnerWrapper(std::move(f)), full_(full) {}
-        rocksdb::IOStatus Append(const rocksdb::Slice& d, const rocksdb::IOOptions& o, rocksdb::IODebugContext* g) override {
-            return full_ ? rocksdb::IOStatus::NoSpace("test: disk full") : FSWritableFileOwnerWrapper::Append(d, o, g);
-        }
-        rocksdb::IOStatus Append(const rocksdb::Slice& d, const rocksdb::IOOptions& o,
-                                 const rocksdb::DataVerificationInfo& v, rocksdb::IODebugContext* g) override {
-            return full_ ? rocksdb::IOStatus::NoSpace("test: disk full") : FSWritableFileOwnerWrapper::Append(d, o, v, g);
-        }
-        rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* g) override {
-            return full_ ? rocksdb::IOStatus::NoSpace("test: disk full") : FSWritableFileOwnerWrapper::Sync(o, g);
-        }
-        rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* g) override {
-            return full_ ? rocksdb::IOStatus::NoSpace("test: disk full") : FSWritableFileOwnerWrapper::Fsync(o, g);
-        }
-
-    private:
-        std::atomic<bool>& full_;
-    };
-    std::atomic<bool>& full_;
-};
-
 TEST(store_faults, a_full_disk_fails_writes_then_recovers_and_loses_nothing_acknowledged) {
     temp_dir d;
     std::atomic<bool> full{false};
-    auto env = rocksdb::NewCompositeEnv(std::make_shared<full_disk>(full));
+    auto env = rocksdb::NewCompositeEnv(std::make_shared<runnel::test::full_disk>(full));
     rocksdb_internals in;
     in.env = env.get();
     auto o = options_for(d);
