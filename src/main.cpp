@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
     runnel::client_cli::add_pub_command(app, pub);
     runnel::client_cli::sub_args sub;
     runnel::client_cli::add_sub_command(app, sub);
+    runnel::client_cli::history_args history;
+    runnel::client_cli::add_history_command(app, history);
     app.add_subcommand("version", "Print the version")->callback([] { std::cout << "runnel " << runnel::server::version() << "\n"; });
     try {
         app.parse(argc, argv);
@@ -29,5 +31,6 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("bench")) return runnel::bench_tool::run_bench(bench);
     if (app.got_subcommand("pub")) return runnel::client_cli::run_pub(pub);
     if (app.got_subcommand("sub")) return runnel::client_cli::run_sub(sub);
+    if (app.got_subcommand("history")) return runnel::client_cli::run_history(history);
     return 0;
 }

@@ -90,6 +90,42 @@ void add_sub_command(CLI::App& app, sub_args& a) {
     add_connection_flags(*c, o.conn, a.c);
 }
 
+void add_history_command(CLI::App& app, history_args& a) {
+    auto* c = app.add_subcommand("history", "Print a channel's stored messages, one per line (REST or WebSocket)");
+    auto& o = a.o;
+    c->add_option("channel", o.channel, "the channel (no wildcards)")->required();
+    c->add_option("--limit", o.limit, "messages per page, 1..1000")->check(CLI::Range(1, 1000))->capture_default_str();
+    c->add_option("--since", a.since, "start after this position: offset:N, offset:N@EPOCH or tt:T");
+    c->add_option("--until", a.until, "end at this position (included): offset:N, offset:N@EPOCH or tt:T");
+    c->add_option("--order", a.order, "newest (first; the default) or oldest")
+        ->check(CLI::IsMember({"newest", "oldest"}))
+        ->capture_default_str();
+    c->add_flag("--all", o.all, "follow the pages to the end of the range (default: one page)");
+    c->add_option("-F,--format", a.format, "json (one object per line) or raw (payload and a newline)")
+        ->check(CLI::IsMember({"json", "raw"}))
+        ->capture_default_str();
+    c->add_option("--timeout", a.c.timeout, "how long to wait to connect and for each page")->capture_default_str();
+    c->add_option("--via", a.c.via, "http (REST, the default) or ws (the JSON protocol)")
+        ->check(CLI::IsMember({"http", "ws"}));
+    c->add_option("--url", o.conn.url, "server URL: http[s]:// or ws[s]:// (default http://127.0.0.1:8080)");
+    c->add_option("-i,--client-id", o.conn.client_id, "ws: the client id of the connect");
+    c->add_option_function<std::string>("--token", [&o](const std::string& v) { o.conn.token = v; },
+                                        "access token: Authorization: Bearer (http), connect token (ws)");
+    c->add_option("--cafile", o.conn.cafile, "CA certificate (PEM) to verify the server (default: the system store)");
+    c->add_option("--cert", o.conn.cert, "client certificate (PEM), with --key");
+    c->add_option("--key", o.conn.key, "client private key (PEM)");
+    c->add_flag("--insecure", o.conn.insecure, "do not verify the server's certificate");
+}
+
+void finish_args(history_args& a) {
+    apply_common(a.c, a.o.conn);
+    a.o.conn.timeout = duration_flag("--timeout", a.c.timeout);
+    if (!a.since.empty()) a.o.since = parse_history_bound("--since", a.since);
+    if (!a.until.empty()) a.o.until = parse_history_bound("--until", a.until);
+    a.o.newest_first = a.order != "oldest";
+    a.o.format = a.format == "raw" ? output_format::raw : output_format::json;
+}
+
 void finish_args(pub_args& a) {
     apply_common(a.c, a.o.conn);
     a.o.conn.timeout = duration_flag("--timeout", a.c.timeout);

@@ -119,6 +119,17 @@ std::string publish_target(std::string_view prefix, std::string_view channel) {
     return std::string(prefix) + "/v1/channels/" + core::percent_encode(channel) + "/messages";
 }
 
+std::string history_target(std::string_view prefix, std::string_view channel,
+                           const std::vector<std::pair<std::string, std::string>>& query) {
+    std::string out = publish_target(prefix, channel);
+    char sep = '?';
+    for (const auto& [name, value] : query) {
+        out += sep + name + '=' + core::percent_encode(value);
+        sep = '&';
+    }
+    return out;
+}
+
 std::string poll_target(std::string_view prefix, const std::vector<std::string>& filters,
                         std::optional<std::string_view> cursor, unsigned timeout_seconds) {
     std::string out = std::string(prefix) + "/v1/subscribe";

@@ -76,6 +76,42 @@ endpoint validate(const sub_options& o) {
     return e;
 }
 
+endpoint validate(const history_options& o) {
+    auto c = o.conn;
+    if (!c.via && c.url.empty()) c.via = via::http;
+    auto e = check_connection(c);
+    require(e.via == via::http || e.via == via::ws, "history is read over --via http (REST) or ws (the JSON protocol)");
+    require(!o.channel.empty(), "CHANNEL must not be empty");
+    require(o.limit >= 1 && o.limit <= 1000, "--limit: 1..1000");
+    return e;
+}
+
+history_bound parse_history_bound(const std::string& flag, const std::string& text) {
+    auto bad = [&] { return usage_error(flag + " wants offset:N, offset:N@EPOCH or tt:T, got '" + text + "'"); };
+    history_bound b;
+    std::string_view rest = text;
+    if (rest.starts_with("tt:")) {
+        b.is_tt = true;
+        rest.remove_prefix(3);
+    } else if (rest.starts_with("offset:")) {
+        rest.remove_prefix(7);
+        if (auto at = rest.find('@'); at != std::string_view::npos) {
+            b.epoch = std::string(rest.substr(at + 1));
+            rest = rest.substr(0, at);
+            if (b.epoch.empty()) throw bad();
+        }
+    } else {
+        throw bad();
+    }
+    if (rest.empty() || rest.size() > 20 || rest.find_first_not_of("0123456789") != std::string_view::npos) throw bad();
+    try {
+        b.value = std::stoull(std::string(rest));
+    } catch (const std::exception&) {
+        throw bad();
+    }
+    return b;
+}
+
 std::string generated_client_id(std::string_view role) {
     std::random_device rd;
     char hex[9];

@@ -14,8 +14,8 @@ bool printer::print(const received& m) {
     return done();
 }
 
-void note(const std::string& text) {
-    std::fprintf(stderr, "runnel sub: %s\n", text.c_str());
+void note(const std::string& text, const char* command) {
+    std::fprintf(stderr, "runnel %s: %s\n", command, text.c_str());
     std::fflush(stderr);
 }
 

@@ -24,6 +24,6 @@ private:
 };
 
 /// "runnel sub: <text>" on stderr: notes that are not messages (subscribed, resumed, reconnecting).
-void note(const std::string& text);
+void note(const std::string& text, const char* command = "sub");
 
 } // namespace runnel::client_cli

@@ -94,4 +94,51 @@ std::string publish_members(const pub_options& o, std::string_view payload) {
     return out;
 }
 
+namespace {
+
+void append_bound(std::string& out, std::string_view name, const history_bound& b) {
+    out += ",\"" + std::string(name) + "\":";
+    if (b.is_tt) {
+        out += "{\"tt\":\"" + std::to_string(b.value) + "\"}";
+        return;
+    }
+    out += "{\"offset\":" + std::to_string(b.value);
+    if (!b.epoch.empty()) append_member(out, "epoch", b.epoch);
+    out += '}';
+}
+
+} // namespace
+
+std::string history_members(const history_options& o, const std::optional<std::string>& page) {
+    std::string out = "\"op\":\"history\"";
+    append_member(out, "channel", o.channel);
+    out += ",\"limit\":" + std::to_string(o.limit);
+    if (page) {
+        append_member(out, "page", *page);
+        return out;
+    }
+    append_member(out, "order", o.newest_first ? "newest" : "oldest");
+    if (o.since) append_bound(out, "since", *o.since);
+    if (o.until) append_bound(out, "until", *o.until);
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> history_query(const history_options& o,
+                                                               const std::optional<std::string>& page) {
+    std::vector<std::pair<std::string, std::string>> q{{"limit", std::to_string(o.limit)}};
+    if (page) {
+        q.emplace_back("page", *page);
+        return q;
+    }
+    q.emplace_back("order", o.newest_first ? "newest" : "oldest");
+    std::string epoch;
+    for (auto [name, b] : {std::pair{"since", &o.since}, std::pair{"until", &o.until}}) {
+        if (!*b) continue;
+        q.emplace_back(std::string(name) + ((*b)->is_tt ? "_tt" : "_offset"), std::to_string((*b)->value));
+        if (!(*b)->epoch.empty()) epoch = (*b)->epoch;
+    }
+    if (!epoch.empty()) q.emplace_back("epoch", epoch);
+    return q;
+}
+
 } // namespace runnel::client_cli

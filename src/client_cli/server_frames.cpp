@@ -90,30 +90,62 @@ std::optional<ws_frame> decode_ws_frame(std::string_view frame) {
     return other_frame{std::move(op)};
 }
 
-std::optional<poll_reply> decode_poll_reply(std::string_view body) {
-    auto v = parse(body);
-    if (!v || !v->is_object()) return std::nullopt;
-    const auto& obj = v->as_object();
+namespace {
+
+/// The message objects of the `"messages"` array of `obj` (parsed from `body`), each with its
+/// members' text as sent; nullopt when the array is missing or a message is not one.
+std::optional<std::vector<received>> messages_of(const bj::object& obj, std::string_view body) {
     const auto* msgs = obj.if_contains("messages");
     const auto* arr = msgs ? msgs->if_array() : nullptr;
-    const auto* cursor = obj.if_contains("cursor");
-    if (!arr || !cursor || !cursor->is_string()) return std::nullopt;
-    poll_reply r;
-    r.cursor = str(cursor);
-    if (const auto* rec = obj.if_contains("recovered"); rec && rec->is_bool()) r.recovered = rec->as_bool();
-    r.reason = str(obj.if_contains("reason"));
+    if (!arr) return std::nullopt;
     // The array's raw text: find it among the members, in the same order as `obj`.
     auto raw = codec::json::member_values(body);
     if (!raw || raw->size() != obj.size()) return std::nullopt;
     std::size_t at = static_cast<std::size_t>(obj.find("messages") - obj.begin());
     auto texts = codec::json::element_values((*raw)[at]);
     if (!texts || texts->size() != arr->size()) return std::nullopt;
+    std::vector<received> out;
     for (std::size_t i = 0; i < arr->size(); ++i) {
         const auto* m = (*arr)[i].if_object();
         auto rm = m ? message_from(*m, (*texts)[i]) : std::nullopt;
         if (!rm) return std::nullopt;
-        r.messages.push_back(std::move(*rm));
+        out.push_back(std::move(*rm));
     }
+    return out;
+}
+
+} // namespace
+
+std::optional<poll_reply> decode_poll_reply(std::string_view body) {
+    auto v = parse(body);
+    if (!v || !v->is_object()) return std::nullopt;
+    const auto& obj = v->as_object();
+    const auto* cursor = obj.if_contains("cursor");
+    if (!cursor || !cursor->is_string()) return std::nullopt;
+    auto messages = messages_of(obj, body);
+    if (!messages) return std::nullopt;
+    poll_reply r;
+    r.messages = std::move(*messages);
+    r.cursor = str(cursor);
+    if (const auto* rec = obj.if_contains("recovered"); rec && rec->is_bool()) r.recovered = rec->as_bool();
+    r.reason = str(obj.if_contains("reason"));
+    return r;
+}
+
+std::optional<history_reply> decode_history_reply(std::string_view text) {
+    auto v = parse(text);
+    if (!v || !v->is_object()) return std::nullopt;
+    const auto& obj = v->as_object();
+    const auto* next = obj.if_contains("next");
+    const auto* complete = obj.if_contains("complete");
+    if (!next || !(next->is_string() || next->is_null()) || !complete || !complete->is_bool()) return std::nullopt;
+    auto messages = messages_of(obj, text);
+    if (!messages) return std::nullopt;
+    history_reply r;
+    r.messages = std::move(*messages);
+    if (next->is_string()) r.next = std::string(str(next));
+    r.complete = complete->as_bool();
+    r.reason = str(obj.if_contains("reason"));
     return r;
 }
 

@@ -41,7 +41,7 @@ class RestPublish(RunnelTestCase):
             (("/v1/channels/a/messages", "-H", "Content-Type: application/json"), b"{nope", 400),
             (("/v1/channels/a/messages", "-H", "Content-Encoding: gzip"), b"x", 415),
             (("/v1/channels/a/messages",), b"x" * 4096, 413),
-            (("/v1/channels/a/messages", "-X", "GET"), None, 405),
+            (("/v1/channels/a/messages", "-X", "PUT"), None, 405),
             (("/v1/channels/a/nothing",), b"x", 404),
         ]
         for args, data, want in cases:

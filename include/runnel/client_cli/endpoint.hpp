@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace runnel::client_cli {
@@ -49,6 +50,12 @@ std::string publish_target(std::string_view prefix, std::string_view channel);
 /// GET target of a long-poll: `{prefix}/v1/subscribe?channel=..&..[&cursor=C]&timeout=S`.
 std::string poll_target(std::string_view prefix, const std::vector<std::string>& filters,
                         std::optional<std::string_view> cursor, unsigned timeout_seconds);
+
+/// GET target of a history page: `{prefix}/v1/channels/{channel}/messages?limit=N` and then
+/// either `&page=P`, or `&order=..` and the bounds (`since_offset`, `since_tt`, `until_offset`,
+/// `until_tt`, `epoch`) given in `query` as name/value pairs.
+std::string history_target(std::string_view prefix, std::string_view channel,
+                           const std::vector<std::pair<std::string, std::string>>& query);
 
 /// GET target of an SSE stream: `{prefix}/v1/stream?channel=..&..[&cursor=C]`.
 std::string stream_target(std::string_view prefix, const std::vector<std::string>& filters,

@@ -59,10 +59,36 @@ struct sub_options {
     bool verbose = false;
 };
 
+/// A history bound as typed: `offset:N` (with `@EPOCH` optionally: `offset:41@9f3c01ab77e2d410`)
+/// or `tt:T`.
+struct history_bound {
+    bool is_tt = false;
+    std::uint64_t value = 0;
+    std::string epoch; // offsets only; empty = not given
+    bool operator==(const history_bound&) const = default;
+};
+
+struct history_options {
+    connection_options conn;
+    std::string channel;
+    std::uint32_t limit = 100;                 // per page, 1..1000
+    std::optional<history_bound> since;        // exclusive
+    std::optional<history_bound> until;        // inclusive
+    bool newest_first = true;                  // --order newest|oldest
+    bool all = false;                          // follow `next` to the end
+    output_format format = output_format::json;
+    bool verbose = false;
+};
+
 /// Throws usage_error naming the flag when options contradict each other or the transport
 /// cannot carry them (e.g. -H with --via http, --since with --via mqtt). Returns the endpoint.
 endpoint validate(const pub_options& o);
 endpoint validate(const sub_options& o);
+/// --via http (the default) or ws.
+endpoint validate(const history_options& o);
+
+/// `offset:N[@EPOCH]` or `tt:T`; throws usage_error naming `flag`.
+history_bound parse_history_bound(const std::string& flag, const std::string& text);
 
 /// "NAME=VALUE" -> {NAME, VALUE}; throws usage_error without '=' or with an empty name.
 std::pair<std::string, std::string> parse_header(const std::string& text);

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace runnel::client_cli {
 
@@ -22,6 +24,15 @@ std::string subscribe_members(std::string_view filter, const std::optional<std::
 /// `"data_b64"`. `"headers"` carries --content-type and -H (a repeated name becomes an array);
 /// `"qos"` and `"retain"` appear when set.
 std::string publish_members(const pub_options& o, std::string_view payload);
+
+/// `"op":"history","channel":C,"limit":N,"order":"newest"|"oldest"` with `"since"`/`"until"`
+/// (`{"offset":N[,"epoch":E]}` or `{"tt":"T"}`), or with `"page":P` instead of the range.
+std::string history_members(const history_options& o, const std::optional<std::string>& page);
+
+/// The REST query of a history page (for history_target): `limit`, then `page`, or `order`
+/// and the bounds.
+std::vector<std::pair<std::string, std::string>> history_query(const history_options& o,
+                                                               const std::optional<std::string>& page);
 
 /// True when `payload` can travel as `"data"` byte for byte.
 bool sends_as_data(std::string_view payload);

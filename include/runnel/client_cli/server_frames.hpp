@@ -48,6 +48,18 @@ struct poll_reply {
 /// nullopt when the body is not that shape (a message that is not one fails it too).
 std::optional<poll_reply> decode_poll_reply(std::string_view body);
 
+/// A history page, from the REST body or the JSON `history` reply (`{"id":..,"ok":true,...}`):
+/// `{"messages":[..],"next":".."|null,"complete":bool,"reason":".."}`.
+struct history_reply {
+    std::vector<received> messages;
+    std::optional<std::string> next;
+    bool complete = true;
+    std::string reason;
+};
+
+/// nullopt when the text is not that shape.
+std::optional<history_reply> decode_history_reply(std::string_view text);
+
 /// "HTTP 422: invalid channel name (...)" from a status and an error body
 /// `{"error":{"code":N,"message":".."}}`; any other body is shown as text, cut to 200 bytes.
 std::string describe_http_error(unsigned status, std::string_view body);

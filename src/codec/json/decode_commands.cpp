@@ -74,11 +74,15 @@ bool decode_ping(frame_fields&, command& out) {
 bool decode_history(frame_fields& f, command& out) {
     auto& c = out.emplace<history_cmd>();
     std::optional<std::uint64_t> limit;
-    if (!need_channel_name(f, c.channel) || !opt_uint(f, "limit", 1, u32_max, limit) ||
-        !opt_position(f, "since", c.since) || !opt_position(f, "until", c.until) ||
-        !opt_bool(f, "reverse", c.reverse))
+    std::optional<std::string> order;
+    if (!need_channel_name(f, c.channel) || !opt_uint(f, "limit", 1, max_history_limit, limit) ||
+        !opt_position(f, "since", c.since, true) || !opt_position(f, "until", c.until, true) ||
+        !opt_string(f, "order", 16, order) || !opt_string(f, "page", f.lim().max_token_bytes, c.page))
         return false;
     if (limit) c.limit = static_cast<std::uint32_t>(*limit);
+    if (order && *order != "newest" && *order != "oldest")
+        return f.fail(status::bad_request, "\"order\" must be \"newest\" or \"oldest\"");
+    if (order) c.newest_first = *order == "newest";
     return true;
 }
 

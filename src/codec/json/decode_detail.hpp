@@ -53,7 +53,9 @@ bool opt_bool(frame_fields& f, std::string_view key, std::optional<bool>& out);
 bool need_channel_name(frame_fields& f, std::string& out);
 /// A channel filter: wildcards and `$share/{group}/` allowed (422 when invalid).
 bool need_channel_filter(frame_fields& f, std::string& out);
-bool opt_position(frame_fields& f, std::string_view key, std::optional<position>& out);
+/// `{"offset": N, "epoch": "E"}` or `{"tt": "T"}`; `epoch_optional`: `{"offset": N}` too.
+bool opt_position(frame_fields& f, std::string_view key, std::optional<position>& out,
+                  bool epoch_optional = false);
 bool opt_headers(frame_fields& f, headers& out);
 
 // Per-op decoders (decode_commands.cpp).

@@ -113,23 +113,24 @@ bool need_channel_filter(frame_fields& f, std::string& out) {
     return true;
 }
 
-bool opt_position(frame_fields& f, std::string_view key, std::optional<position>& out) {
+bool opt_position(frame_fields& f, std::string_view key, std::optional<position>& out,
+                  bool epoch_optional) {
     const bj::value* v = f.find(key);
     if (!v) return true;
     const auto* o = v->if_object();
     const bj::value* offset = o ? o->if_contains("offset") : nullptr;
     const bj::value* epoch = o ? o->if_contains("epoch") : nullptr;
     const bj::value* tt = o ? o->if_contains("tt") : nullptr;
-    const std::string shape =
-        quoted(key) + " must be {\"offset\": N, \"epoch\": \"E\"} or {\"tt\": \"T\"}";
-    if (!o || (tt && (offset || epoch)) || (!tt && (!offset || !epoch)))
+    const std::string shape = quoted(key) + (epoch_optional ? " must be {\"offset\": N} or {\"tt\": \"T\"}"
+                                                            : " must be {\"offset\": N, \"epoch\": \"E\"} or {\"tt\": \"T\"}");
+    if (!o || (tt && (offset || epoch)) || (!tt && (!offset || (!epoch && !epoch_optional))))
         return f.fail(status::bad_request, shape);
     if (tt) return read_tt(f, *tt, std::get<time_position>(out.emplace(time_position{})).tt);
-    const auto* e = epoch->if_string();
+    const auto* e = epoch ? epoch->if_string() : nullptr;
     auto n = offset->if_int64();
-    if (!e || e->empty() || e->size() > f.lim().max_token_bytes || !n || *n < 0)
+    if ((epoch && (!e || e->empty() || e->size() > f.lim().max_token_bytes)) || !n || *n < 0)
         return f.fail(status::bad_request, shape);
-    out = offset_position{static_cast<std::uint64_t>(*n), std::string(e->data(), e->size())};
+    out = offset_position{static_cast<std::uint64_t>(*n), e ? std::string(e->data(), e->size()) : std::string()};
     return true;
 }
 

@@ -42,6 +42,12 @@ reply_ok& reply_ok::raw_field(std::string_view name, std::string_view json) {
     return *this;
 }
 
+reply_ok& reply_ok::raw_members(std::string_view members) {
+    out_ += ',';
+    out_ += members;
+    return *this;
+}
+
 reply_ok& reply_ok::int_field(std::string_view name, std::int64_t value) {
     return raw_field(name, std::to_string(value));
 }

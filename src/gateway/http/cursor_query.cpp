@@ -13,16 +13,16 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
+response bad(std::string_view message, bool ka) { return json_error(400, message, ka); }
+
+} // namespace
+
 std::optional<std::uint64_t> parse_uint(std::string_view s) {
     std::uint64_t v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
     return v;
 }
-
-response bad(std::string_view message, bool ka) { return json_error(400, message, ka); }
-
-} // namespace
 
 std::variant<cursor_query, response> read_cursor_query(const request_t& req, const core::topic_limits& topics) {
     auto ka = req.keep_alive();

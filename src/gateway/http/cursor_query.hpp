@@ -23,6 +23,9 @@ constexpr std::size_t max_query_channels = 64;
 constexpr std::chrono::seconds max_poll_timeout{300};
 constexpr std::size_t max_poll_limit = 1000;
 
+/// A decimal query value (digits only, fits 64 bits), or nullopt.
+std::optional<std::uint64_t> parse_uint(std::string_view s);
+
 /// The query of `req`, or the 400/422 answer naming what is wrong. `Last-Event-ID` (SSE) wins
 /// over `?cursor=`.
 std::variant<cursor_query, response> read_cursor_query(const request_t& req, const core::topic_limits& topics);

@@ -30,13 +30,8 @@ response poll_reply(const request_t& req, const broker::read_result& r, bool had
         if (!complete) codec::json::append_json_string(body, reason);
     }
     body += '}';
-    response res{bhttp::status::ok, req.version()};
-    res.set(bhttp::field::server, "runnel");
-    res.set(bhttp::field::content_type, "application/json");
+    auto res = json_ok(req, std::move(body));
     res.set(bhttp::field::cache_control, "no-store");
-    res.body() = std::move(body);
-    res.keep_alive(req.keep_alive());
-    res.prepare_payload();
     return res;
 }
 

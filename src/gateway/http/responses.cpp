@@ -131,6 +131,16 @@ std::string choose_mqtt_subprotocol(std::string_view offered) {
     return found;
 }
 
+response json_ok(const request_t& req, std::string body) {
+    response res{bhttp::status::ok, req.version()};
+    res.set(bhttp::field::server, "runnel");
+    res.set(bhttp::field::content_type, "application/json");
+    res.body() = std::move(body);
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    return res;
+}
+
 response route(http_context& ctx, const request_t& req) {
     auto path = target_path(req);
     response res{bhttp::status::ok, req.version()};

@@ -15,6 +15,8 @@ namespace runnel::gateway::http {
 using response = boost::beast::http::response<boost::beast::http::string_body>;
 using request_t = boost::beast::http::request<boost::beast::http::string_body>;
 
+/// 200 with a JSON body (Server, Content-Type, the request's keep-alive).
+response json_ok(const request_t& req, std::string body);
 /// `{"error": {"code": N, "message": "..."}}` with status N.
 response json_error(unsigned status, std::string_view message, bool keep_alive = false);
 /// 400 for malformed requests, 413 for header or body limits, 411 / 501 where they apply.

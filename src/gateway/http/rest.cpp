@@ -23,16 +23,6 @@ bool is_json_type(std::string_view ct) {
     return base == "application/json" || (base.starts_with("application/") && base.ends_with("+json"));
 }
 
-response ok_json(const request_t& req, std::string body) {
-    response res{bhttp::status::ok, req.version()};
-    res.set(bhttp::field::server, "runnel");
-    res.set(bhttp::field::content_type, "application/json");
-    res.body() = std::move(body);
-    res.keep_alive(req.keep_alive());
-    res.prepare_payload();
-    return res;
-}
-
 /// Builds the message of a publish, or the refusal.
 std::variant<core::message, response> message_of(http_context& ctx, const request_t& req, std::string channel) {
     auto ka = req.keep_alive();
@@ -70,15 +60,17 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
     if (!path.ends_with(messages_suffix) || path.size() <= channels_prefix.size() + messages_suffix.size())
         co_return json_error(404, "no such path: " + std::string(path), ka);
     auto encoded = path.substr(channels_prefix.size(), path.size() - channels_prefix.size() - messages_suffix.size());
-    if (req.method() != bhttp::verb::post) {
-        auto res = json_error(405, "use POST to publish (history arrives with the retention log)", ka);
-        res.set(bhttp::field::allow, "POST");
+    bool get = req.method() == bhttp::verb::get;
+    if (req.method() != bhttp::verb::post && !get) {
+        auto res = json_error(405, "use POST to publish, GET to read the history", ka);
+        res.set(bhttp::field::allow, "GET, POST");
         co_return res;
     }
     if (!ctx.ready()) co_return json_error(503, "server is shutting down", false);
     if (!ctx.anonymous_allowed(loopback)) co_return json_error(401, "credentials required", ka);
     auto channel = core::percent_decode(encoded);
     if (!channel) co_return json_error(400, "malformed percent-encoding in the channel name", ka);
+    if (get) co_return co_await handle_history(ctx, req, std::move(*channel));
     auto built = message_of(ctx, req, std::move(*channel));
     if (auto* refusal = std::get_if<response>(&built)) co_return std::move(*refusal);
 
@@ -91,7 +83,7 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
         res.set(bhttp::field::retry_after, "1");
         co_return res;
     }
-    co_return ok_json(req, "{\"ok\":true,\"matched\":" + std::to_string(ack.reached) + ",\"offset\":" +
+    co_return json_ok(req, "{\"ok\":true,\"matched\":" + std::to_string(ack.reached) + ",\"offset\":" +
                                std::to_string(ack.cur.offset) + ",\"epoch\":\"" + core::epoch_string(ack.cur.epoch) +
                                "\",\"tt\":\"" + core::tt_string(ack.cur.tt) + "\"" +
                                (ack.duplicate ? ",\"duplicate\":true}" : "}"));

@@ -1,5 +1,6 @@
 #pragma once
-// REST endpoints of the HTTP listener: `POST /v1/channels/{channel}/messages` (publish).
+// REST endpoints of the HTTP listener: `POST /v1/channels/{channel}/messages` (publish) and
+// `GET` of the same path (history, rest_history.cpp).
 #include "responses.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -10,5 +11,7 @@ namespace runnel::gateway::http {
 bool is_rest(const request_t& req);
 /// Answers a REST request; publishes wait for routing before the answer.
 boost::asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback);
+/// Answers a history request for `channel` (percent-decoded, not yet validated).
+boost::asio::awaitable<response> handle_history(http_context& ctx, const request_t& req, std::string channel);
 
 } // namespace runnel::gateway::http

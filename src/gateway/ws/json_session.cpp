@@ -4,6 +4,7 @@
 
 #include "runnel/codec/json/message_json.hpp"
 #include "runnel/codec/json/reply.hpp"
+#include "runnel/gateway/http/history_request.hpp"
 #include "runnel/obs/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -138,7 +139,11 @@ asio::awaitable<void> json_session::handle(json::request r) {
         send(json::reply_ok(id).str());
         co_return;
     }
-    if (r.cmd.index() >= 5) { // history, presence, state, refresh
+    if (auto* h = std::get_if<json::history_cmd>(&r.cmd)) { // reads need no session
+        on_history(id, std::move(*h));
+        co_return;
+    }
+    if (r.cmd.index() >= 6) { // presence, state, refresh
         send(json::encode_error(id, 501, std::string(op_name(r.cmd)) + " is not available in this server version"));
         co_return;
     }
@@ -192,6 +197,43 @@ void json_session::on_publish(const std::string& id, json::publish_cmd c) {
             .field("tt", core::tt_string(ack.cur.tt));
         if (ack.duplicate) ok.field("duplicate", true);
         self->send(std::move(ok).str());
+    });
+}
+
+void json_session::on_history(const std::string& id, json::history_cmd c) {
+    http::history_params p;
+    p.channel = std::move(c.channel);
+    p.limit = c.limit;
+    p.newest_first = c.newest_first;
+    p.page = std::move(c.page);
+    auto bound = [&p](const std::optional<json::position>& pos, std::optional<std::uint64_t>& offset,
+                      std::optional<std::uint64_t>& tt) {
+        if (!pos) return true;
+        if (const auto* t = std::get_if<json::time_position>(&*pos)) {
+            tt = t->tt;
+            return true;
+        }
+        const auto& o = std::get<json::offset_position>(*pos);
+        offset = o.offset;
+        if (o.epoch.empty()) return true;
+        if (p.epoch && *p.epoch != o.epoch) return false;
+        p.epoch = o.epoch;
+        return true;
+    };
+    if (!bound(c.since, p.since_offset, p.since_tt) || !bound(c.until, p.until_offset, p.until_tt)) {
+        send(json::encode_error(id, 400, "\"since\" and \"until\" name different epochs"));
+        return;
+    }
+    auto planned = http::plan_history(std::move(p));
+    if (auto* bad = std::get_if<std::string>(&planned)) {
+        send(json::encode_error(id, 400, *bad));
+        return;
+    }
+    auto plan = std::make_shared<http::history_plan>(std::move(std::get<http::history_plan>(planned)));
+    auto self = shared_from_this();
+    ctx_.broker.history(plan->q, [self, id, plan](broker::history_page page) {
+        if (page.error) self->send(json::encode_error(id, 503, page.reason));
+        else self->send(json::reply_ok(id).raw_members(http::history_members(*plan, page)).str());
     });
 }
 

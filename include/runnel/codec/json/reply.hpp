@@ -34,6 +34,8 @@ public:
     }
     /// `json` must already be valid JSON text (an object or array built by the caller).
     reply_ok& raw_field(std::string_view name, std::string_view json);
+    /// `members` must be valid JSON object members (`"a":1,"b":[]`), non-empty.
+    reply_ok& raw_members(std::string_view members);
 
     std::string str() const& { return out_ + '}'; }
     std::string str() && {

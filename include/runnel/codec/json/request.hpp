@@ -34,8 +34,11 @@ struct limits {
     core::topic_limits topic;
 };
 
-/// A place in a channel's log: `{"offset": N, "epoch": "E"}` (one channel) or
-/// `{"tt": "T"}` (a timetoken, meaningful across channels).
+/// The most messages one history request may ask for.
+constexpr std::uint32_t max_history_limit = 1000;
+
+/// A place in a channel's log: `{"offset": N, "epoch": "E"}` (one channel; history may leave
+/// the epoch out, `epoch` is then empty) or `{"tt": "T"}`.
 struct offset_position {
     std::uint64_t offset = 0;
     std::string epoch;
@@ -99,12 +102,17 @@ struct ping_cmd {
     bool operator==(const ping_cmd&) const = default;
 };
 
+/// A range of one channel: `since` (exclusive) and `until` (inclusive) take `{"offset": N}`
+/// (`"epoch"` optional: the epoch those offsets are of) or `{"tt": "T"}`; `order` is
+/// "newest" (the default) or "oldest"; `page` is the `next` token of an earlier reply, which
+/// carries the range and order itself.
 struct history_cmd {
     std::string channel;
-    std::optional<std::uint32_t> limit;
+    std::optional<std::uint32_t> limit; // 1..max_history_limit
     std::optional<position> since;
     std::optional<position> until;
-    std::optional<bool> reverse;
+    std::optional<bool> newest_first;    // "order"
+    std::optional<std::string> page;
     bool operator==(const history_cmd&) const = default;
 };
 

@@ -75,6 +75,7 @@ private:
     void on_subscribe(const std::string& id, codec::json::subscribe_cmd c);
     void on_unsubscribe(const std::string& id, codec::json::unsubscribe_cmd c);
     void on_publish(const std::string& id, codec::json::publish_cmd c);
+    void on_history(const std::string& id, codec::json::history_cmd c);
     void send(std::string frame);
     void close();
 

@@ -184,22 +184,37 @@ TEST(json_ping, no_fields) {
 
 TEST(json_history, all_fields) {
     auto h = decode_cmd<history_cmd>(
-        R"({"id":1,"op":"history","channel":"chat/1","limit":100,"since":{"tt":"5"},"until":{"offset":9,"epoch":"e"},"reverse":true})");
-    EXPECT_EQ(h, (history_cmd{"chat/1", 100u, time_position{5}, offset_position{9, "e"}, true}));
+        R"({"id":1,"op":"history","channel":"chat/1","limit":100,"since":{"tt":"5"},"until":{"offset":9,"epoch":"e"},"order":"oldest","page":"p1"})");
+    EXPECT_EQ(h, (history_cmd{"chat/1", 100u, time_position{5}, offset_position{9, "e"}, false, "p1"}));
     EXPECT_EQ(decode_cmd<history_cmd>(R"({"id":1,"op":"history","channel":"a"})"), history_cmd{"a"});
+}
+
+TEST(json_history, offsets_need_no_epoch_and_order_newest) {
+    auto h = decode_cmd<history_cmd>(R"({"id":1,"op":"history","channel":"a","since":{"offset":3},"order":"newest","limit":1000})");
+    EXPECT_EQ(h, (history_cmd{"a", 1000u, offset_position{3, ""}, std::nullopt, true, std::nullopt}));
 }
 
 TEST(json_history, errors) {
     EXPECT_EQ(reply_to(R"({"id":1,"op":"history","channel":"a/+"})"),
               err422(R"x("invalid channel (wildcards are for subscribing)")x"));
     EXPECT_EQ(reply_to(R"({"id":1,"op":"history","channel":"a","limit":0})"),
-              err400(R"("\"limit\" must be an integer in 1..4294967295")"));
-    EXPECT_EQ(reply_to(R"({"id":1,"op":"history","channel":"a","limit":4294967296})"),
-              err400(R"("\"limit\" must be an integer in 1..4294967295")"));
+              err400(R"("\"limit\" must be an integer in 1..1000")"));
+    EXPECT_EQ(reply_to(R"({"id":1,"op":"history","channel":"a","limit":1001})"),
+              err400(R"("\"limit\" must be an integer in 1..1000")"));
     EXPECT_EQ(reply_to(R"({"id":1,"op":"history","channel":"a","until":{}})"),
-              err400(R"("\"until\" must be {\"offset\": N, \"epoch\": \"E\"} or {\"tt\": \"T\"}")"));
-    EXPECT_EQ(reply_to(R"({"id":1,"op":"history","channel":"a","reverse":"no"})"),
-              err400(R"("\"reverse\" must be true or false")"));
+              err400(R"("\"until\" must be {\"offset\": N} or {\"tt\": \"T\"}")"));
+    EXPECT_EQ(reply_to(R"({"id":1,"op":"history","channel":"a","since":{"offset":1,"tt":"2"}})"),
+              err400(R"("\"since\" must be {\"offset\": N} or {\"tt\": \"T\"}")"));
+    EXPECT_EQ(reply_to(R"({"id":1,"op":"history","channel":"a","since":{"offset":1,"epoch":""}})"),
+              err400(R"("\"since\" must be {\"offset\": N} or {\"tt\": \"T\"}")"));
+    EXPECT_EQ(reply_to(R"({"id":1,"op":"history","channel":"a","order":"sideways"})"),
+              err400(R"("\"order\" must be \"newest\" or \"oldest\"")"));
+    EXPECT_EQ(reply_to(R"({"id":1,"op":"history","channel":"a","page":""})"),
+              err400(R"("\"page\" must be a non-empty string")"));
+}
+
+TEST(json_subscribe, offset_still_needs_an_epoch) {
+    EXPECT_EQ(decode_err(R"({"id":1,"op":"subscribe","channel":"a","since":{"offset":1}})").code, 400);
 }
 
 TEST(json_presence, channel_name) {
