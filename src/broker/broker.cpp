@@ -131,8 +131,11 @@ void broker::move(worker_id at, session& s, worker_id to, open_fn done) {
         if (per_shard[k].empty()) continue;
         run_on(worker_of(k), [this, k, at, ref, durable, remaining, shared_finish, subs = std::move(per_shard[k])] {
             for (const auto& r : subs) shards_[k]->trie.insert(r.filter, r.group, subscriber{ref, r.opts, durable});
-            run_on(at, [remaining, shared_finish] {
-                if (--*remaining == 0) (*shared_finish)();
+            // Messages matched the old way may still wait for the log: answer after them.
+            shards_[k]->after_pending([this, at, remaining, shared_finish] {
+                run_on(at, [remaining, shared_finish] {
+                    if (--*remaining == 0) (*shared_finish)();
+                });
             });
         });
     }

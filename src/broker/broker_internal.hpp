@@ -23,6 +23,9 @@ struct broker::pending_publish {
 /// One write_batch on its way to the log, in submission order.
 struct broker::commit_group {
     std::vector<pending_publish> items;
+    /// Run once the group's deliveries are posted (or it failed): fences that must follow
+    /// every delivery the shard matched before them (a session moving to another worker).
+    std::vector<std::function<void()>> after_written;
 };
 
 /// An idempotency key seen on a channel: the cursor its publish got, until when it is
@@ -53,6 +56,14 @@ struct broker::shard {
     /// Idempotency keys by channel + '\0' + key, and their expiry order.
     std::unordered_map<std::string, idem_entry> idem;
     std::deque<std::pair<core::steady_time, std::string>> idem_order;
+
+    /// Runs `fn` after every delivery this shard has matched so far is posted: now, or once
+    /// the newest pending group is written.
+    void after_pending(std::function<void()> fn) {
+        if (open && !open->items.empty()) open->after_written.push_back(std::move(fn));
+        else if (!unwritten.empty()) unwritten.back()->after_written.push_back(std::move(fn));
+        else fn();
+    }
 
     /// The smallest tt stamped here that is not yet readable (0 = none).
     std::uint64_t first_unreadable() const noexcept {

@@ -93,7 +93,11 @@ void broker::on_written(std::size_t k, std::shared_ptr<commit_group> g, boost::s
     if (!sh.unwritten.empty() && sh.unwritten.front() == g) sh.unwritten.pop_front();
     else std::erase(sh.unwritten, g);
     for (const auto& item : g->items) sh.unwritten_bytes -= item.msg->payload.size() + item.msg->topic.size();
-    if (ec) return; // nothing is delivered; on_durable answers the publishers
+    auto fences = std::move(g->after_written);
+    if (ec) { // nothing is delivered; on_durable answers the publishers
+        for (auto& fn : fences) fn();
+        return;
+    }
     auto now = d_.now();
     for (auto& item : g->items) {
         core::message_ptr m = item.msg;
@@ -103,6 +107,7 @@ void broker::on_written(std::size_t k, std::shared_ptr<commit_group> g, boost::s
             if (item.fanout[w]) run_on(w, [this, w, b = std::move(item.fanout[w])] { deliver_batch(w, b); });
         }
     }
+    for (auto& fn : fences) fn();
 }
 
 void broker::on_durable(std::size_t k, std::shared_ptr<commit_group> g, boost::system::error_code ec) {

@@ -339,4 +339,29 @@ TEST_F(log_fixture, the_subscribe_horizon_splits_replay_from_live) {
     EXPECT_EQ(before, (std::vector<std::string>{"old1", "old2"}));
 }
 
+TEST_F(log_fixture, a_session_moving_while_messages_wait_for_the_log_keeps_their_order) {
+    node n(log);
+    auto* s = n.open(1, "mover", nullptr, false, 3600s);
+    n.subscribe(1, s, "feed");
+    n.d.on(1, [&] { n.b.connection_lost(s, false); });
+    log.hold(true);
+    n.publish("feed", "m1"); // matched to the session on worker 1, waiting for the log
+    test::recording_sink sink;
+    broker::session* back = nullptr;
+    n.d.on(2, [&] { // the client is back, on worker 2; the move waits for m1
+        n.b.open_session(2, "mover", false, [&](broker::session* got, bool) {
+            back = got;
+            got->attach(&sink, 65535);
+        });
+    });
+    EXPECT_EQ(back, nullptr);
+    n.publish("feed", "m2"); // matched to worker 2
+    log.release();
+    n.d.drain();
+    log.hold(false);
+    n.d.drain();
+    ASSERT_NE(back, nullptr);
+    EXPECT_EQ(sink.payloads(), (std::vector<std::string>{"m1", "m2"}));
+}
+
 } // namespace
