@@ -70,7 +70,14 @@ void writer::run() {
         }
         if (!writable_ && clock::now() >= last_retry_ + retry_every) try_recover();
         if (!work.empty()) write_drain(work);
-        sync_if_due(stopping);
+        // Group commit: sync when nothing more waits to be written (a lone publisher waits one
+        // fsync, not sync_interval), else once sync_batch messages or sync_interval are reached.
+        bool idle = false;
+        {
+            std::lock_guard lock(mutex_);
+            idle = queue_.empty();
+        }
+        sync_if_due(stopping || (idle && core_.opts.sync_when_idle));
         if (stopping) return;
     }
 }

@@ -68,6 +68,25 @@ std::pair<int, std::string> http(std::uint16_t port, const std::string& method, 
     return {code, at == std::string::npos ? std::string() : out.substr(at + 4)};
 }
 
+/// How history shows a payload that is not JSON.
+std::string b64(const std::string& in) {
+    static constexpr char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        auto v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+        for (int k = 18; k >= 0; k -= 6) out += abc[(v >> k) & 63];
+    }
+    if (i < in.size()) {
+        unsigned v = (unsigned char)in[i] << 16 | (i + 1 < in.size() ? (unsigned char)in[i + 1] << 8 : 0);
+        out += abc[(v >> 18) & 63];
+        out += abc[(v >> 12) & 63];
+        out += i + 1 < in.size() ? abc[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
 template <class Pred> bool eventually(Pred pred, std::chrono::milliseconds within) {
     auto deadline = std::chrono::steady_clock::now() + within;
     for (auto delay = 5ms; std::chrono::steady_clock::now() < deadline; delay = std::min(delay * 2, 100ms)) {
@@ -141,10 +160,11 @@ TEST(node_faults, a_full_disk_refuses_publishes_clearly_keeps_serving_and_recove
     again.start();
     auto [code, body] = http(again.port(config::protocol::http), "GET", "/v1/channels/orders/messages?limit=100&order=oldest");
     ASSERT_EQ(code, 200) << body;
-    for (int i = 1; i <= 5; ++i) EXPECT_NE(body.find("before-" + std::to_string(i)), std::string::npos) << body;
-    EXPECT_NE(body.find("rest-after"), std::string::npos);
-    EXPECT_NE(body.find("\"after\""), std::string::npos);
-    EXPECT_EQ(body.find("during"), std::string::npos) << body;
+    for (int i = 1; i <= 5; ++i) EXPECT_NE(body.find(b64("before-" + std::to_string(i))), std::string::npos) << body;
+    EXPECT_NE(body.find(b64("rest-after")), std::string::npos) << body;
+    EXPECT_NE(body.find(b64("after")), std::string::npos) << body;
+    EXPECT_EQ(body.find(b64("during")), std::string::npos) << body;
+    EXPECT_EQ(body.find(b64("rest-during")), std::string::npos) << body;
 }
 
 TEST(node_faults, a_corrupt_log_stops_the_node_unless_told_to_repair) {

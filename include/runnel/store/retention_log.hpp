@@ -53,6 +53,7 @@ struct log_options {
     sync_policy sync = sync_policy::batch;
     std::chrono::microseconds sync_interval{2000};
     std::size_t sync_batch = 256;         // messages
+    bool sync_when_idle = true;           // batch: also sync as soon as nothing more waits
     std::size_t block_cache_bytes = std::size_t{64} << 20;
     std::size_t write_buffer_bytes = std::size_t{64} << 20;
     std::uint64_t max_disk_bytes = 0;     // 0 = unbounded; past it writes fail (no space)

@@ -61,6 +61,7 @@ TEST(sync_policy, batch_group_commits_by_count) {
     o.sync = sync_policy::batch;
     o.sync_interval = std::chrono::hours(1); // only the count can trigger the sync
     o.sync_batch = 10;
+    o.sync_when_idle = false;
     auto log = open_log(o);
     callback_log cl;
     auto tt = now_tt();
@@ -81,11 +82,25 @@ TEST(sync_policy, batch_group_commits_by_time) {
     o.sync = sync_policy::batch;
     o.sync_interval = std::chrono::milliseconds(20);
     o.sync_batch = 1'000'000; // only time can trigger the sync
+    o.sync_when_idle = false;
     auto log = open_log(o);
     callback_log cl;
     submit(*log, cl, 1, now_tt());
     ASSERT_TRUE(eventually([&] { return cl.count('d') == 1; }));
     EXPECT_EQ(only(cl, 'd'), (std::vector<std::string>{"d1"}));
+    EXPECT_EQ(log->stats().syncs, 1u);
+}
+
+TEST(sync_policy, batch_syncs_at_once_when_nothing_more_waits) {
+    temp_dir d;
+    auto o = options_for(d);
+    o.sync = sync_policy::batch;
+    o.sync_interval = std::chrono::hours(1); // neither limit is ever reached
+    o.sync_batch = 1'000'000;
+    auto log = open_log(o);
+    callback_log cl;
+    submit(*log, cl, 1, now_tt());
+    ASSERT_TRUE(eventually([&] { return cl.count('d') == 1; })); // a lone publish waits one fsync
     EXPECT_EQ(log->stats().syncs, 1u);
 }
 
@@ -95,6 +110,7 @@ TEST(sync_policy, close_makes_pending_batches_durable) {
     o.sync = sync_policy::batch;
     o.sync_interval = std::chrono::hours(1);
     o.sync_batch = 1'000'000;
+    o.sync_when_idle = false;
     auto log = open_log(o);
     callback_log cl;
     for (int i = 1; i <= 3; ++i) submit(*log, cl, i, now_tt());
