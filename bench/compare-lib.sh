@@ -65,8 +65,12 @@ ratio() { # a b -> a/b with two decimals, or n/a
 
 # Runnel with the queue limits Mosquitto gets below: 64 in flight, 100000 queued per session.
 # Extra arguments (listeners) follow; log in $tmp/runnel.log.
-start_runnel() { # listener args...
-    "$RUNNEL" serve --admin "127.0.0.1:$(free_port)" --workers "${WORKERS:-0}" \
+runnel_starts=0
+start_runnel() { # listener args... (a fresh data directory each time unless given: the retention log)
+    runnel_starts=$((runnel_starts + 1))
+    local data=(--data-dir "$tmp/runnel-data-$runnel_starts")
+    [[ " $* " == *" --data-dir "* ]] && data=()
+    "$RUNNEL" serve --admin "127.0.0.1:$(free_port)" --workers "${WORKERS:-0}" "${data[@]}" \
         --set mqtt.max_inflight=64 --set mqtt.max_queued_messages=100000 --set log.level=warn \
         "$@" >"$tmp/runnel.log" 2>&1 &
     broker_pid=$!
