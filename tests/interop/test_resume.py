@@ -99,6 +99,47 @@ class Resume(RunnelTestCase):
                 self.assertIn("epoch", r["reason"])
         run(resume())
 
+    def test_resume_while_publishing_has_no_gap_and_no_duplicate(self):
+        """The catch-up/live race: a subscribe with `since` while another client keeps publishing
+        to the channel: every offset arrives exactly once, in order."""
+        import http.client
+        import threading
+        s = self.start_server()
+        total = 400
+        progress = threading.Event()
+
+        def publisher():
+            conn = http.client.HTTPConnection("127.0.0.1", s.http_port, timeout=10)
+            for i in range(total):
+                conn.request("POST", "/v1/channels/race/messages", body=f"m{i}",
+                             headers={"Content-Type": "text/plain"})
+                r = conn.getresponse()
+                r.read()
+                assert r.status == 200, r.status
+                if i == total // 4:
+                    progress.set()
+            conn.close()
+        t = threading.Thread(target=publisher)
+        t.start()
+        self.assertTrue(progress.wait(20))
+
+        async def resume():
+            async with websockets.connect(ws_url(s), subprotocols=["runnel.json"]) as ws:
+                await ws.send(json.dumps({"id": 1, "op": "subscribe", "channel": "race",
+                                          "since": {"tt": "0"}}))
+                offsets, reply = [], None
+                while len(offsets) < total:
+                    f = json.loads(await asyncio.wait_for(ws.recv(), 20))
+                    if f.get("op") == "message":
+                        offsets.append(f["offset"])
+                    elif f.get("id") == 1:
+                        reply = f
+                return offsets, reply
+        offsets, reply = run(resume(), timeout=60)
+        t.join(30)
+        self.assertTrue(reply and reply["ok"] and reply["recovered"], reply)
+        self.assertEqual(offsets, list(range(1, total + 1)))
+
     def test_long_poll_and_sse_cursors_survive_a_crash(self):
         s = self.start_server()
         code, body = curl(s, "/v1/subscribe?channel=feed&timeout=0")
