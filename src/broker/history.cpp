@@ -6,11 +6,6 @@
 namespace runnel::broker {
 namespace {
 
-store::read_query read_query_of(history_query q) {
-    return store::read_query{std::move(q.channel), q.after_offset, q.after_tt, q.until_offset, q.until_tt,
-                             q.newest_first,       q.limit,        q.max_bytes};
-}
-
 /// The page of `got`, and whether the asked range starts before what was kept.
 void fill(history_page& page, const store::read_query& q, store::read_page got, const char* keeper) {
     page.messages = std::move(got.messages);
@@ -26,11 +21,10 @@ void fill(history_page& page, const store::read_query& q, store::read_page got, 
 
 } // namespace
 
-void broker::history(history_query hq, std::function<void(history_page)> done) {
+void broker::history(history_query q, std::function<void(history_page)> done) {
     auto origin = reply_worker(d_.current());
-    auto k = shard_of(hq.channel);
-    bool from_log = opts_.log != nullptr && opts_.retention_of && opts_.retention_of(hq.channel).store;
-    auto q = read_query_of(std::move(hq));
+    auto k = shard_of(q.channel);
+    bool from_log = opts_.log != nullptr && opts_.retention_of && opts_.retention_of(q.channel).store;
     run_on(worker_of(k), [this, k, origin, from_log, q = std::move(q), done = std::move(done)]() mutable {
         history_page page;
         auto& buffers = shards_[k]->buffers;

@@ -80,7 +80,7 @@ void add_sub_command(CLI::App& app, sub_args& a) {
         ->check(CLI::IsMember({"json", "raw"}))
         ->capture_default_str();
     c->add_option_function<std::string>("--since", [&o](const std::string& v) { o.since = v; },
-                                        "start cursor (a tt from an earlier message or reply; http and sse)");
+                                        "start cursor (a tt from an earlier message or reply; ws, http and sse)");
     c->add_option("-c,--clean", a.clean, "MQTT clean start: true, or false to keep the session (needs -i)")
         ->check(CLI::IsMember({"true", "false"}))
         ->capture_default_str();

@@ -9,12 +9,12 @@
 
 #include "../support/full_disk.hpp"
 #include "../support/mqtt_test_client.hpp"
+#include "../support/temp_dir.hpp"
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -24,19 +24,6 @@ namespace wire = runnel::codec::mqtt;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct temp_dir {
-    std::string path;
-    temp_dir() {
-        std::string p = (std::filesystem::temp_directory_path() / "runnel-fault-it-XXXXXX").string();
-        if (!::mkdtemp(p.data())) throw std::runtime_error("mkdtemp failed");
-        path = p;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
 
 config::options options(const std::string& dir, std::vector<std::string> sets = {}) {
     config::overrides o;
@@ -97,12 +84,12 @@ template <class Pred> bool eventually(Pred pred, std::chrono::milliseconds withi
 }
 
 TEST(node_faults, a_full_disk_refuses_publishes_clearly_keeps_serving_and_recovers) {
-    temp_dir dir;
+    test::temp_dir dir("runnel-fault-it");
     std::atomic<bool> full{false};
     auto env = rocksdb::NewCompositeEnv(std::make_shared<test::full_disk>(full));
     std::vector<std::uint16_t> acked; // packet ids of publishes acknowledged with success
     {
-        server::node n(options(dir.path, {"store.sync_interval=1ms"}), [&](store::log_options o) {
+        server::node n(options(dir.path.string(), {"store.sync_interval=1ms"}), [&](store::log_options o) {
             store::rocksdb_internals in;
             in.env = env.get();
             std::string why;
@@ -156,7 +143,7 @@ TEST(node_faults, a_full_disk_refuses_publishes_clearly_keeps_serving_and_recove
         n.stop();
     }
     // Everything acknowledged is there after a restart; nothing refused is.
-    server::node again(options(dir.path));
+    server::node again(options(dir.path.string()));
     again.start();
     auto [code, body] = http(again.port(config::protocol::http), "GET", "/v1/channels/orders/messages?limit=100&order=oldest");
     ASSERT_EQ(code, 200) << body;
@@ -168,9 +155,9 @@ TEST(node_faults, a_full_disk_refuses_publishes_clearly_keeps_serving_and_recove
 }
 
 TEST(node_faults, a_corrupt_log_stops_the_node_unless_told_to_repair) {
-    temp_dir dir;
+    test::temp_dir dir("runnel-fault-it");
     {
-        server::node n(options(dir.path));
+        server::node n(options(dir.path.string()));
         n.start();
         for (int i = 0; i < 50; ++i) http(n.port(config::protocol::http), "POST", "/v1/channels/c/messages", std::string(200, 'x'));
         n.stop();
@@ -190,14 +177,14 @@ TEST(node_faults, a_corrupt_log_stops_the_node_unless_told_to_repair) {
     }
     ASSERT_GT(damaged, 0u);
     try {
-        server::node n(options(dir.path));
+        server::node n(options(dir.path.string()));
         FAIL() << "a corrupt log was opened";
     } catch (const std::runtime_error& e) {
         std::string what = e.what();
-        EXPECT_NE(what.find(dir.path), std::string::npos) << what;
+        EXPECT_NE(what.find(dir.path.string()), std::string::npos) << what;
         EXPECT_NE(what.find("repair"), std::string::npos) << what;
     }
-    server::node repaired(options(dir.path, {"store.repair=true"}));
+    server::node repaired(options(dir.path.string(), {"store.repair=true"}));
     repaired.start();
     auto [code, body] = http(repaired.port(config::protocol::http), "POST", "/v1/channels/c/messages", "fine");
     EXPECT_EQ(code, 200) << body;

@@ -3,24 +3,15 @@
 #include "runnel/server/node.hpp"
 
 #include "../support/mqtt_test_client.hpp"
+#include "../support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
 
 using namespace runnel;
 namespace wire = runnel::codec::mqtt;
 
 namespace {
-
-/// A fresh data directory per node: tests run in parallel and each opens its own log.
-std::string fresh_data_dir() {
-    auto base = std::filesystem::temp_directory_path() / "runnel-node-it-XXXXXX";
-    std::string path = base.string();
-    if (!::mkdtemp(path.data())) throw std::runtime_error("mkdtemp failed");
-    return path;
-}
 
 config::options test_options(const std::string& data_dir) {
     config::overrides o;
@@ -33,18 +24,9 @@ config::options test_options(const std::string& data_dir) {
     return config::load(std::nullopt, o);
 }
 
-/// Removes a data directory when the test is done with it.
-struct data_dir_guard {
-    std::string path = fresh_data_dir();
-    ~data_dir_guard() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
-
 struct node_it : ::testing::Test {
-    data_dir_guard dir;
-    server::node n{test_options(dir.path)};
+    test::temp_dir dir{"runnel-node-it"};
+    server::node n{test_options(dir.path.string())};
     void SetUp() override { n.start(); }
     std::uint16_t port() const { return n.port(config::protocol::mqtt); }
 };
@@ -127,8 +109,8 @@ config::options short_connect_timeout(const std::string& dir) {
 }
 
 TEST(node_limits, a_client_trickling_bytes_without_connect_is_closed_after_the_connect_timeout) {
-    data_dir_guard dir;
-    server::node n{short_connect_timeout(dir.path)};
+    test::temp_dir dir{"runnel-node-it"};
+    server::node n{short_connect_timeout(dir.path.string())};
     n.start();
     test::mqtt_test_client c(n.port(config::protocol::mqtt));
     auto start = std::chrono::steady_clock::now();

@@ -61,18 +61,10 @@ struct publish_ack {
     bool duplicate = false;         // the idempotency key was seen: `cur` is the original's
 };
 
-/// A history query on one channel (broker::history). Bounds are exclusive below and inclusive
-/// above, by offset or timetoken (every bound given applies).
-struct history_query {
-    std::string channel;
-    std::uint64_t after_offset = 0;
-    std::uint64_t after_tt = 0;
-    std::uint64_t until_offset = std::numeric_limits<std::uint64_t>::max();
-    std::uint64_t until_tt = std::numeric_limits<std::uint64_t>::max();
-    bool newest_first = false;
-    std::size_t limit = 100;
-    std::size_t max_bytes = std::size_t{4} << 20;
-};
+/// A history query on one channel (broker::history): the log's own query, whichever of log
+/// and buffer answers it. Bounds are exclusive below and inclusive above, by offset or
+/// timetoken (every bound given applies).
+using history_query = store::read_query;
 
 struct history_page {
     std::vector<core::message_ptr> messages; // in the order asked for

@@ -1,6 +1,7 @@
 #pragma once
 /// Helpers for the RocksDB log tests: a temporary directory, options, messages, and blocking
 /// wrappers around commit/read (the log answers on its own threads).
+#include "../../support/temp_dir.hpp"
 #include "rocksdb_log.hpp"
 #include "runnel/store/rocksdb_retention_log.hpp"
 
@@ -14,14 +15,7 @@
 
 namespace runnel::store::test {
 
-struct temp_dir {
-    std::filesystem::path path;
-    temp_dir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() / ("runnel-store-" + std::to_string(rd()) + std::to_string(rd()));
-    }
-    ~temp_dir() { std::filesystem::remove_all(path); }
-};
+using temp_dir = runnel::test::temp_dir;
 
 inline log_options options_for(const temp_dir& d, retention r = {}) {
     log_options o;
