@@ -12,7 +12,7 @@ packages=(
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real clients and peers for interop tests and benchmarks
-  mosquitto mosquitto-clients python3 python3-paho-mqtt python3-websockets curl openssl procps
+  mosquitto mosquitto-clients python3 python3-paho-mqtt python3-websockets python3-jwt python3-nacl curl openssl procps
   nats-server
   chromium
 )
