@@ -1,6 +1,7 @@
 #include "decode.hpp"
 
 #include "address.hpp"
+#include "decode_auth.hpp"
 #include "decode_store.hpp"
 #include "reader.hpp"
 #include "runnel/config/load.hpp"
@@ -72,33 +73,6 @@ std::vector<listener> decode_listeners(const YAML::Node& list, const std::string
         out.push_back(decode_listener(map_reader(list[i], item)));
     }
     return out;
-}
-
-user decode_user(map_reader r) {
-    user u;
-    r.string("username", u.username);
-    r.string("password", u.password);
-    r.string("password_hash", u.password_hash);
-    r.finish();
-    return u;
-}
-
-auth_options decode_auth(map_reader r) {
-    auth_options a;
-    map_reader anon(r.child("anonymous"), join(r.path(), "anonymous"));
-    anon.boolean("enabled", a.anonymous);
-    anon.boolean("loopback_only", a.anonymous_loopback_only);
-    anon.finish();
-    const YAML::Node users = r.child("users");
-    const std::string path = join(r.path(), "users");
-    expect_list(users, path);
-    for (std::size_t i = 0; present(users) && i < users.size(); ++i) {
-        const std::string item = join(path, std::to_string(i));
-        if (!users[i].IsMap()) throw config_error(item, "expected a map, got " + std::string(kind_name(users[i])));
-        a.users.push_back(decode_user(map_reader(users[i], item)));
-    }
-    r.finish();
-    return a;
 }
 
 mqtt_options decode_mqtt(map_reader r) {

@@ -1,4 +1,5 @@
 #include "address.hpp"
+#include "runnel/auth/base64.hpp"
 #include "runnel/config/load.hpp"
 #include "units.hpp"
 
@@ -36,11 +37,45 @@ void emit_listener(YAML::Emitter& e, const listener& l) {
     e << YAML::EndMap;
 }
 
+void emit_grants(YAML::Emitter& e, const auth::grant_set& g) {
+    e << YAML::Key << "grants" << YAML::Value << YAML::BeginMap;
+    for (const auto& gr : g.list()) {
+        e << YAML::Key << gr.pattern << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (auto a : {auth::action::subscribe, auth::action::publish, auth::action::history, auth::action::presence,
+                       auth::action::admin}) {
+            if (auth::has(gr.actions, a)) e << std::string(auth::to_string(a));
+        }
+        e << YAML::EndSeq;
+    }
+    e << YAML::EndMap;
+}
+
+void emit_keys(YAML::Emitter& e, const std::vector<auth::key>& keys) {
+    e << YAML::Key << "keys" << YAML::Value << YAML::BeginSeq;
+    for (const auto& k : keys) {
+        e << YAML::BeginMap;
+        kv(e, "kid", k.kid);
+        kv(e, "alg", std::string(auth::to_string(k.alg)));
+        if (k.alg == auth::key_alg::eddsa) kv(e, "public_key", auth::to_base64(k.public_key));
+        else kv(e, "secret", auth::to_base64(k.secret));
+        e << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
+}
+
 void emit_auth(YAML::Emitter& e, const auth_options& a) {
     e << YAML::Key << "auth" << YAML::Value << YAML::BeginMap;
     e << YAML::Key << "anonymous" << YAML::Value << YAML::BeginMap;
     kv(e, "enabled", a.anonymous);
     kv(e, "loopback_only", a.anonymous_loopback_only);
+    emit_grants(e, a.anonymous_grants);
+    e << YAML::EndMap;
+    emit_keys(e, a.keys);
+    kv(e, "clock_skew", format_duration(a.clock_skew));
+    kv(e, "max_token_ttl", format_duration(a.max_token_ttl));
+    kv(e, "require_exp", a.require_exp);
+    e << YAML::Key << "certificate" << YAML::Value << YAML::BeginMap;
+    emit_grants(e, a.certificate_grants);
     e << YAML::EndMap;
     e << YAML::Key << "users" << YAML::Value << YAML::BeginSeq;
     for (const auto& u : a.users) {
@@ -48,6 +83,7 @@ void emit_auth(YAML::Emitter& e, const auth_options& a) {
         kv(e, "username", u.username);
         if (!u.password.empty()) kv(e, "password", u.password);
         if (!u.password_hash.empty()) kv(e, "password_hash", u.password_hash);
+        emit_grants(e, u.grants);
         e << YAML::EndMap;
     }
     e << YAML::EndSeq << YAML::EndMap;

@@ -86,6 +86,14 @@ void check_auth(const auth_options& a) {
             throw config_error(join(path, "username"), "duplicate user \"" + u.username + "\"");
         }
     }
+    std::set<std::string> kids;
+    for (std::size_t i = 0; i < a.keys.size(); ++i) {
+        if (!kids.insert(a.keys[i].kid).second) {
+            throw config_error("auth.keys." + std::to_string(i) + ".kid", "duplicate kid \"" + a.keys[i].kid + "\"");
+        }
+    }
+    check_range("auth.clock_skew", static_cast<std::uint64_t>(a.clock_skew.count()), 0, 3600);
+    check_range("auth.max_token_ttl", static_cast<std::uint64_t>(a.max_token_ttl.count()), 1, 366 * 86400);
 }
 
 void check_mqtt(const mqtt_options& m) {

@@ -1,10 +1,12 @@
 #include "runnel/server/node.hpp"
 
 #include "retention_rules.hpp"
+#include "revocations.hpp"
 #include "runtime_dispatcher.hpp"
 #include "sys_publisher.hpp"
 
 #include "runnel/auth/authenticator.hpp"
+#include "runnel/auth/revocations.hpp"
 #include "runnel/broker/broker.hpp"
 #include "runnel/gateway/http/admin.hpp"
 #include "runnel/gateway/http/server.hpp"
@@ -53,8 +55,14 @@ codec::json::limits json_limits(const config::options& o) {
 }
 
 auth::static_options auth_options(const config::auth_options& a) {
-    auth::static_options s{a.anonymous, a.anonymous_loopback_only, {}};
-    for (const auto& u : a.users) s.users.push_back({u.username, u.password, u.password_hash});
+    auth::static_options s;
+    s.anonymous = a.anonymous;
+    s.anonymous_loopback_only = a.anonymous_loopback_only;
+    s.anonymous_grants = a.anonymous_grants;
+    for (const auto& u : a.users) s.users.push_back({u.username, u.password, u.password_hash, u.grants});
+    s.keys = a.keys;
+    s.tokens = {a.clock_skew.count(), a.max_token_ttl.count(), a.require_exp};
+    s.certificate_grants = a.certificate_grants;
     return s;
 }
 
@@ -78,9 +86,11 @@ struct node::impl {
               {opts.mqtt.max_inflight, opts.mqtt.max_queued_messages, opts.mqtt.max_queued_bytes},
               {opts.buffer.max_messages, opts.buffer.max_bytes, opts.buffer.max_age, opts.buffer.max_total_bytes},
               log.get(), retention_of, opts.store.idempotency_window}, bstats),
-          authn(auth_options(opts.auth)),
+          authn(auth_options(opts.auth), &revoked),
           mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size()),
-          admin{metrics, [this] { return ready.load(); }},
+          admin{metrics, [this] { return ready.load(); }, &authn,
+                [this](auth::revocation r, std::function<void(std::string)> done) { revocations.revoke(r, std::move(done)); },
+                [this] { return revoked.all(); }, opts.auth.max_token_ttl.count(), opts.auth.clock_skew.count()},
           http{opts.http, [this] { return ready.load(); },
                [this](net::transport_ptr t, std::size_t w, std::shared_ptr<void> slot) {
                    gateway::mqtt::connection::start(std::make_shared<gateway::mqtt::connection>(
@@ -94,12 +104,14 @@ struct node::impl {
                core::topic_limits{opts.mqtt.max_topic_length, opts.mqtt.max_topic_levels}, &brk,
                std::vector<std::unordered_set<gateway::http::channel_watch*>>(rt.size())},
           json(brk, authn, json_limits(opts), mqtt.opts.queue, metrics, rt.size()),
-          sys(rt.context(0), brk, mqtt.counters, opts.sys.interval) {
+          sys(rt.context(0), brk, mqtt.counters, opts.sys.interval),
+          revocations(revoked, log.get(), rt.context(0), [this] { cut_revoked(); }) {
         if (log) {
             store::snapshot snap;
             if (auto ec = log->load(snap, opts.store.idempotency_window))
                 throw std::runtime_error("cannot load the retention log: " + ec.message());
             brk.restore(snap);
+            revocations.load(snap);
         }
         open_listeners();
     }
@@ -131,6 +143,15 @@ struct node::impl {
         }
     }
 
+    /// Ends every live session (every protocol) whose token the revocation list now covers.
+    /// Runs on each session's worker; sessions also re-check when they register, so one that
+    /// authenticated just before the revocation cannot slip between.
+    void cut_revoked() {
+        for (std::size_t w = 0; w < rt.size(); ++w) {
+            rt.post(w, [this, w] { (void)w; });
+        }
+    }
+
     /// Runs `fn` on every worker and waits for all of them.
     void on_every_worker(const std::function<void(std::size_t)>& fn) {
         std::vector<std::future<void>> done;
@@ -157,12 +178,14 @@ struct node::impl {
     std::unique_ptr<store::retention_log> log; // outlives the broker (declared before it)
     broker::broker_stats bstats;
     broker::broker brk;
+    auth::revocation_list revoked;
     auth::static_authenticator authn;
     gateway::mqtt::context mqtt;
     gateway::http::admin_context admin;
     gateway::http::http_context http;
     gateway::ws::json_context json;
     sys_publisher sys;
+    revocation_service revocations;
     std::vector<std::unique_ptr<net::listener>> listeners;
     std::vector<bound_listener> bound;
     std::atomic<bool> ready{false};
@@ -180,6 +203,7 @@ void node::start() {
     i.rt.start();
     for (auto& l : i.listeners) l->start();
     if (i.opts.sys.enabled) i.rt.post(0, [&i] { i.sys.start(); });
+    i.rt.post(0, [&i] { i.revocations.start(); });
     i.started = true;
     i.ready = true;
     RUNNEL_LOG_INFO(obs::server_log(), "workers={} shards={}", i.rt.size(), i.brk.shard_count());
@@ -197,7 +221,10 @@ void node::stop() {
     if (!i.started) return;
     for (auto& l : i.listeners) l->stop();
     i.on_every_worker([&i](std::size_t w) {
-        if (w == 0) i.sys.stop();
+        if (w == 0) {
+            i.sys.stop();
+            i.revocations.stop();
+        }
         // Copy: shutdown() may end a connection and erase it from the set.
         auto live = std::vector<gateway::mqtt::connection*>(i.mqtt.live[w].begin(), i.mqtt.live[w].end());
         for (auto* c : live) c->shutdown();

@@ -124,6 +124,9 @@ boost::system::error_code load_snapshot(log_core& core, snapshot& out, std::chro
         out.max_tt = std::max(out.max_tt, v->cur.tt);
         out.idempotency.push_back({std::string(k->first), std::string(k->second), v->cur, v->at_ms});
     }
+    auto kv = scan(core, cf::kv);
+    for (kv->SeekToFirst(); kv->Valid(); kv->Next())
+        out.kv.emplace_back(std::string(view(kv->key())), std::string(view(kv->value())));
     session_scan ss;
     scan_sessions(core, ss, now);
     for (auto& [id, owed] : ss.owed) {
@@ -142,7 +145,7 @@ boost::system::error_code load_snapshot(log_core& core, snapshot& out, std::chro
     }
     if (!ss.bad_keys.empty())
         RUNNEL_LOG_WARN(obs::store_log(), "store: skipped {} undecodable session records", ss.bad_keys.size());
-    for (auto* i : {retained.get(), idem.get()}) {
+    for (auto* i : {retained.get(), idem.get(), kv.get()}) {
         if (!i->status().ok()) return to_error(i->status());
     }
     return to_error(core.db->db().Write(rocksdb::WriteOptions(), &cleanup));

@@ -27,6 +27,7 @@ boost::system::error_code memory_retention_log::load(snapshot& out, std::chrono:
         out.max_tt = std::max(out.max_tt, st.last_tt);
     }
     for (const auto& [topic, m] : retained_) out.retained.push_back(m);
+    out.kv.assign(kv_.begin(), kv_.end());
     auto oldest = unix_ms() - idempotency_window.count();
     for (const auto& [k, e] : idempotency_) {
         if (e.at_ms >= oldest) out.idempotency.push_back(e);

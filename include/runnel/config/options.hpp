@@ -3,6 +3,9 @@
 /// filled by config::load() from YAML, flags and --set. Modules take the part they need by value
 /// in their constructor; nothing here knows about YAML.
 /// Affinity: none (values). Ownership: owns all its strings and vectors.
+#include "runnel/auth/grants.hpp"
+#include "runnel/auth/token.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -56,16 +59,28 @@ struct log_options {
     std::string format = "text"; // text|json
 };
 
+/// Every channel action on every channel: the default grants of anonymous clients and users.
+inline auth::grant_set default_grants() { return auth::grant_set({{"#", auth::all_channel_actions}}); }
+
 struct user {
     std::string username;
     std::string password;      // plain
     std::string password_hash; // libsodium crypto_pwhash_str ($argon2id$...)
+    auth::grant_set grants = default_grants(); // may name {sub}
 };
 
 struct auth_options {
     bool anonymous = true;
     bool anonymous_loopback_only = true;
+    auth::grant_set anonymous_grants = default_grants();
     std::vector<user> users;
+    /// Keys that sign tokens, by kid (several at once while rotating). Base64 in YAML.
+    std::vector<auth::key> keys;
+    seconds clock_skew{30};
+    seconds max_token_ttl{86400}; // longest exp - iat accepted; also how long revocations live
+    bool require_exp = true;
+    /// Grants of a client identified by its TLS certificate (listener tls.identity); may name {sub}.
+    auth::grant_set certificate_grants;
 };
 
 struct mqtt_options {

@@ -151,6 +151,9 @@ struct snapshot {
     std::vector<idempotency_entry> idempotency; // at_ms within `idempotency_window` of now
     std::uint64_t max_tt = 0;                   // the largest tt stored anywhere
     std::uint64_t max_durable_id = 0;
+    /// The replicated-state table (`write_batch::kv_put`), in key order: revocations and, later,
+    /// other small node state. Whoever owns a key prefix decodes its values.
+    std::vector<std::pair<std::string, std::string>> kv;
 };
 
 /// A read of one channel. Bounds are exclusive below and inclusive above; give offsets or

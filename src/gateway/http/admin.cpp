@@ -1,5 +1,7 @@
 #include "runnel/gateway/http/admin.hpp"
 
+#include "admin_api.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -67,7 +69,9 @@ asio::awaitable<void> session(admin_context& ctx, net::transport_ptr t, std::sha
             buf.append(chunk, r.bytes);
             ec = {};
         }
-        auto res = answer(ctx, parser.get());
+        bhttp::response<bhttp::string_body> res;
+        if (target_path(parser.get()).starts_with("/admin/v1/")) res = co_await answer_admin_api(ctx, parser.get(), t->loopback());
+        else res = answer(ctx, parser.get());
         if (parser.get().method() == bhttp::verb::head) res.body().clear();
         bhttp::response_serializer<bhttp::string_body> sr{res};
         std::string out;

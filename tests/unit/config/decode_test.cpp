@@ -99,8 +99,8 @@ TEST(decode, unknown_keys_anywhere) {
     EXPECT_TRUE(fails_with([] { dec("listeners: [{bind: ':1', port: 1}]"); }, "listeners.0.port", "unknown key"));
     EXPECT_TRUE(fails_with([] { dec("listeners: [{bind: ':1', tls: {cert: a, kye: b}}]"); },
                            "listeners.0.tls.kye", "did you mean key?"));
-    EXPECT_TRUE(fails_with([] { dec("auth: {anonymous: {enabled: true, grants: {}}}"); },
-                           "auth.anonymous.grants", "unknown key"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {anonymous: {enabled: true, grant: {}}}"); },
+                           "auth.anonymous.grant", "did you mean grants?"));
     EXPECT_TRUE(fails_with([] { dec("auth: {users: [{username: a, pass: b}]}"); }, "auth.users.0.pass",
                            "unknown key"));
 }
@@ -163,4 +163,55 @@ TEST(decode, store_and_retention_errors_name_the_key) {
     EXPECT_TRUE(fails_with([] { dec("retention: [{match: \"a/#/b\"}]"); }, "retention.0.match", "MQTT filter"));
     EXPECT_TRUE(fails_with([] { dec("retention: [{max_age: soon}]"); }, "retention.0.max_age", ""));
     EXPECT_TRUE(fails_with([] { dec("retention: {match: a}"); }, "retention", ""));
+}
+
+TEST(decode, auth_grants_keys_and_token_rules) {
+    const options o = dec(R"(
+auth:
+  anonymous: {grants: {"public/#": [subscribe], "news/+": "subscribe, history"}}
+  users: [{username: a, password: b, grants: {"a/{sub}/#": [publish]}}]
+  keys:
+    - {kid: main, alg: EdDSA, public_key: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="}
+    - {kid: legacy, alg: HS256, secret: "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE="}
+  clock_skew: 5s
+  max_token_ttl: 1h
+  require_exp: false
+  certificate: {grants: {"devices/{sub}/#": [publish, subscribe]}}
+)");
+    using runnel::auth::action;
+    EXPECT_TRUE(o.auth.anonymous_grants.allows(action::subscribe, "public/x"));
+    EXPECT_TRUE(o.auth.anonymous_grants.allows(action::history, "news/today"));
+    EXPECT_FALSE(o.auth.anonymous_grants.allows(action::publish, "public/x"));
+    EXPECT_TRUE(o.auth.users[0].grants.for_subject("a").allows(action::publish, "a/a/1"));
+    ASSERT_EQ(o.auth.keys.size(), 2u);
+    EXPECT_EQ(o.auth.keys[0].public_key.size(), 32u);
+    EXPECT_EQ(o.auth.keys[1].alg, runnel::auth::key_alg::hs256);
+    EXPECT_EQ(o.auth.keys[1].secret, "01234567890123456789012345678901");
+    EXPECT_EQ(o.auth.clock_skew, 5s);
+    EXPECT_EQ(o.auth.max_token_ttl, 3600s);
+    EXPECT_FALSE(o.auth.require_exp);
+    EXPECT_TRUE(o.auth.certificate_grants.for_subject("d1").allows(action::subscribe, "devices/d1/#"));
+    // Defaults: anonymous and users get every channel action, no admin; no keys.
+    const options d = dec("auth: {users: [{username: u, password: p}]}");
+    EXPECT_TRUE(d.auth.anonymous_grants.allows(action::presence, "#"));
+    EXPECT_FALSE(d.auth.anonymous_grants.any(action::admin));
+    EXPECT_TRUE(d.auth.users[0].grants.allows(action::publish, "any/thing"));
+    EXPECT_TRUE(d.auth.keys.empty());
+}
+
+TEST(decode, auth_errors_name_the_key) {
+    EXPECT_TRUE(fails_with([] { dec("auth: {anonymous: {grants: {\"a/#/b\": [publish]}}}"); },
+                           "auth.anonymous.grants.a/#/b", "not a valid channel pattern"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {anonymous: {grants: {\"a\": [fly]}}}"); }, "auth.anonymous.grants.a",
+                           "unknown action \"fly\""));
+    EXPECT_TRUE(fails_with([] { dec("auth: {anonymous: {grants: [a]}}"); }, "auth.anonymous.grants", "expected a map"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {keys: [{alg: EdDSA, public_key: x}]}"); }, "auth.keys.0.kid", "required"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {keys: [{kid: k, alg: RS256}]}"); }, "auth.keys.0.alg", "EdDSA or HS256"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {keys: [{kid: k, public_key: \"!!\"}]}"); }, "auth.keys.0.public_key", "base64"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {keys: [{kid: k, public_key: \"AAAA\"}]}"); }, "auth.keys.0.public_key",
+                           "expected 32 bytes, got 3"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {keys: [{kid: k, alg: HS256, secret: \"AAAA\"}]}"); }, "auth.keys.0.secret",
+                           "at least 32 bytes"));
+    EXPECT_TRUE(fails_with([] { dec("auth: {keys: [{kid: k, alg: HS256, public_key: \"AAAA\"}]}"); },
+                           "auth.keys.0.public_key", "takes secret"));
 }

@@ -71,6 +71,13 @@ TEST(validate, users) {
                         "auth.users.1.username", "duplicate user"));
 }
 
+TEST(validate, token_keys_and_times) {
+    runnel::auth::key k{"main", runnel::auth::key_alg::eddsa, std::string(32, 'k'), {}, {}};
+    EXPECT_TRUE(rejects([&](options& o) { o.auth.keys = {k, k}; }, "auth.keys.1.kid", "duplicate kid"));
+    EXPECT_TRUE(rejects([](options& o) { o.auth.max_token_ttl = 0s; }, "auth.max_token_ttl", "must be"));
+    EXPECT_TRUE(rejects([](options& o) { o.auth.clock_skew = 2h; }, "auth.clock_skew", "must be"));
+}
+
 TEST(validate, mqtt_ranges) {
     EXPECT_TRUE(rejects([](options& o) { o.mqtt.receive_maximum = 0; }, "mqtt.receive_maximum", "must be 1..65535"));
     EXPECT_TRUE(rejects([](options& o) { o.mqtt.max_inflight = 0; }, "mqtt.max_inflight", "must be 1..65535"));

@@ -14,7 +14,7 @@ write_batch everything(std::uint64_t tt) {
                   {10, tt + 5, nullptr, 2, false, {}, 12, true},
                   {99, tt + 6, msg("a/b", 1, tt + 1), 1, false, {}, 0, false}}; // no session 99
     b.inbound_put = {{10, 4}, {10, 5}};
-    b.kv_put = {{"k", "v"}};
+    b.kv_put = {{"k", "v"}, {"a", "1"}};
     return b;
 }
 
@@ -38,6 +38,8 @@ void expect_everything(const snapshot& s, std::uint64_t tt, std::uint64_t max_du
     EXPECT_EQ(c1.inbound_qos2, (std::vector<std::uint16_t>{4, 5}));
     EXPECT_EQ(s.max_durable_id, max_durable_id);
     EXPECT_EQ(s.max_tt, tt + 9);
+    using kv = std::pair<std::string, std::string>;
+    EXPECT_EQ(s.kv, (std::vector<kv>{{"a", "1"}, {"k", "v"}})); // key order
 }
 
 TEST(rocksdb_log, every_table_round_trips_and_survives_reopen) {

@@ -1,7 +1,11 @@
 #pragma once
 /// The admin HTTP surface on its own listener: `/metrics` (Prometheus text), `/healthz`
-/// (process is up), `/readyz` (listeners accepting, not shutting down). Beast stays in the .cpp.
+/// (process is up), `/readyz` (listeners accepting, not shutting down), and the admin API under
+/// `/admin/v1/` (a token with the `admin` action): `POST|GET /admin/v1/revocations`.
+/// Beast stays in the .cpp.
 /// Affinity: each request is served on the worker its connection was accepted onto.
+#include "runnel/auth/authenticator.hpp"
+#include "runnel/auth/revocations.hpp"
 #include "runnel/net/transport.hpp"
 #include "runnel/obs/metrics.hpp"
 
@@ -13,6 +17,12 @@ namespace runnel::gateway::http {
 struct admin_context {
     obs::registry& metrics;
     std::function<bool()> ready; // thread-safe
+    const auth::authenticator* authn = nullptr; // checks the admin API's Bearer tokens
+    /// Puts `r` in force; `done("")` once it is durable, or done(reason). Any thread.
+    std::function<void(auth::revocation r, std::function<void(std::string)> done)> revoke;
+    std::function<std::vector<auth::revocation>()> revocations;
+    std::int64_t max_token_ttl = 86400; // how long a jti / subject revocation must live
+    std::int64_t clock_skew = 30;
 };
 
 /// Serves one admin connection (HTTP/1.1 keep-alive) until it closes.
