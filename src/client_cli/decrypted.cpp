@@ -2,12 +2,10 @@
 // codec::json's raw scanner keeps every other member's text as the server sent it.
 #include "runnel/client_cli/decrypted.hpp"
 
+#include "parse_json.hpp"
 #include "runnel/codec/json/message_json.hpp"
 #include "runnel/codec/json/raw_values.hpp"
 #include "runnel/codec/json/text.hpp"
-
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
 
 namespace runnel::client_cli {
 
@@ -16,12 +14,9 @@ namespace {
 namespace bj = boost::json;
 
 std::optional<bj::object> parse_object(std::string_view text) {
-    bj::parse_options opts;
-    opts.max_depth = 256;
-    boost::system::error_code ec;
-    auto v = bj::parse(bj::string_view(text.data(), text.size()), ec, {}, opts);
-    if (ec || !v.is_object()) return std::nullopt;
-    return std::move(v.as_object());
+    auto v = parse_json(text);
+    if (!v || !v->is_object()) return std::nullopt;
+    return std::move(v->as_object());
 }
 
 /// `chat/1 offset 42`, from the members that are there.
