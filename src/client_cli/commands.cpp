@@ -32,6 +32,23 @@ void add_connection_flags(CLI::App& c, connection_options& o, common_args& a) {
     c.add_option("-k,--keepalive", o.keep_alive, "MQTT keep alive in seconds (0 = off)")->capture_default_str();
 }
 
+void add_cipher_flags(CLI::App& c, common_args& a, const char* what) {
+    c.add_option("--cipher-key", a.cipher_key,
+                 std::string("end-to-end encryption: ") + what + " with this AES-256 key (standard base64 of "
+                 "32 bytes; docs/e2e-encryption.md)");
+    c.add_option("--cipher-key-file", a.cipher_key_file,
+                 "the same, the key read from this file (keeps it out of shell history and ps)");
+}
+
+/// The key of --cipher-key or --cipher-key-file; throws usage_error naming the flag.
+std::optional<cipher_key> cipher_from(const common_args& a) {
+    if (!a.cipher_key.empty() && !a.cipher_key_file.empty())
+        throw usage_error("give --cipher-key or --cipher-key-file, not both");
+    if (!a.cipher_key.empty()) return parse_cipher_key(a.cipher_key);
+    if (!a.cipher_key_file.empty()) return read_cipher_key_file(a.cipher_key_file);
+    return std::nullopt;
+}
+
 std::chrono::milliseconds duration_flag(const std::string& flag, const std::string& text) {
     auto d = config::parse_duration(text);
     if (!d) throw usage_error(flag + ": '" + text + "' is not a duration (e.g. 10s, 500ms, 2m)");
@@ -66,6 +83,7 @@ void add_pub_command(CLI::App& app, pub_args& a) {
         ->allow_extra_args(false);
     c->add_option("--timeout", a.c.timeout, "how long to wait to connect and for each acknowledgement")->capture_default_str();
     c->add_flag("-v,--verbose", o.verbose, "print the server's reply (or acknowledgement) to each publish");
+    add_cipher_flags(*c, a.c, "encrypt each message");
     add_connection_flags(*c, o.conn, a.c);
 }
 
@@ -87,6 +105,7 @@ void add_sub_command(CLI::App& app, sub_args& a) {
     c->add_option("--session-expiry", a.session_expiry, "MQTT 5 session expiry, e.g. 1h, or never");
     c->add_option("--connect-timeout", a.c.timeout, "how long to wait to connect and subscribe")->capture_default_str();
     c->add_flag("-v,--verbose", o.verbose, "note on stderr when subscribed");
+    add_cipher_flags(*c, a.c, "decrypt each message (one that does not decrypt is noted on stderr and skipped)");
     add_connection_flags(*c, o.conn, a.c);
 }
 
@@ -115,6 +134,7 @@ void add_history_command(CLI::App& app, history_args& a) {
     c->add_option("--cert", o.conn.cert, "client certificate (PEM), with --key");
     c->add_option("--key", o.conn.key, "client private key (PEM)");
     c->add_flag("--insecure", o.conn.insecure, "do not verify the server's certificate");
+    add_cipher_flags(*c, a.c, "decrypt each message (one that does not decrypt is noted on stderr and skipped)");
 }
 
 void finish_args(history_args& a) {
@@ -124,12 +144,14 @@ void finish_args(history_args& a) {
     if (!a.until.empty()) a.o.until = parse_history_bound("--until", a.until);
     a.o.newest_first = a.order != "oldest";
     a.o.format = a.format == "raw" ? output_format::raw : output_format::json;
+    a.o.cipher = cipher_from(a.c);
 }
 
 void finish_args(pub_args& a) {
     apply_common(a.c, a.o.conn);
     a.o.conn.timeout = duration_flag("--timeout", a.c.timeout);
     for (const auto& h : a.headers) a.o.headers.push_back(parse_header(h));
+    a.o.cipher = cipher_from(a.c);
 }
 
 void finish_args(sub_args& a) {
@@ -145,6 +167,7 @@ void finish_args(sub_args& a) {
         if (s.count() >= 0xFFFFFFFFLL) throw usage_error("--session-expiry: at most 4294967294s, or never");
         a.o.session_expiry = static_cast<std::uint32_t>(s.count());
     }
+    a.o.cipher = cipher_from(a.c);
 }
 
 int run_command(const char* name, const std::function<endpoint()>& check,

@@ -65,13 +65,14 @@ asio::awaitable<void> history_ws(history_options o, endpoint e, asio::ssl::conte
 
 void read_history(const history_options& o, const endpoint& e) {
     auto tls = make_tls(e, o.conn);
-    printer out(o.format, 0);
+    printer out(o.format, 0, o.cipher, "history");
     asio::io_context io;
     std::exception_ptr error;
     auto run = e.via == via::ws ? history_ws(o, e, tls.get(), out) : history_http(o, e, tls.get(), out);
     asio::co_spawn(io, std::move(run), [&](std::exception_ptr ep) { error = ep; });
     io.run();
     if (error) std::rethrow_exception(error);
+    out.check_decrypted();
 }
 
 } // namespace

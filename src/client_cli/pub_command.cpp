@@ -60,7 +60,8 @@ void publish_all(const pub_options& o, const endpoint& e) {
     io.call(pub->open());
     while (auto payload = source.next()) {
         for (std::uint64_t i = 0; i < o.count; ++i) {
-            auto said = io.call(pub->publish(*payload));
+            // Sealed once per publish: each copy gets its own nonce.
+            auto said = io.call(pub->publish(o.cipher ? seal(*o.cipher, *payload) : *payload));
             if (o.verbose) std::printf("%s\n", said.c_str());
         }
     }

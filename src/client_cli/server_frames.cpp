@@ -2,27 +2,15 @@
 // value's text as sent (numbers in "data" are never re-serialized).
 #include "runnel/client_cli/server_frames.hpp"
 
+#include "parse_json.hpp"
 #include "runnel/codec/json/raw_values.hpp"
 #include "runnel/codec/json/text.hpp"
-
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
 
 namespace runnel::client_cli {
 
 namespace {
 
 namespace bj = boost::json;
-
-// Messages nest up to 64 levels inside the push or the long-poll reply around them.
-std::optional<bj::value> parse(std::string_view text) {
-    bj::parse_options opts;
-    opts.max_depth = 256;
-    boost::system::error_code ec;
-    auto v = bj::parse(bj::string_view(text.data(), text.size()), ec, {}, opts);
-    if (ec) return std::nullopt;
-    return v;
-}
 
 std::string_view str(const bj::value* v) {
     const auto* s = v ? v->if_string() : nullptr;
@@ -62,13 +50,13 @@ std::optional<received> message_from(const bj::object& obj, std::string_view tex
 } // namespace
 
 std::optional<received> decode_message_object(std::string_view text) {
-    auto v = parse(text);
+    auto v = parse_json(text);
     if (!v || !v->is_object()) return std::nullopt;
     return message_from(v->as_object(), text);
 }
 
 std::optional<ws_frame> decode_ws_frame(std::string_view frame) {
-    auto v = parse(frame);
+    auto v = parse_json(frame);
     if (!v || !v->is_object()) return std::nullopt;
     const auto& obj = v->as_object();
     if (const auto* ok = obj.if_contains("ok"); ok && ok->is_bool()) {
@@ -117,7 +105,7 @@ std::optional<std::vector<received>> messages_of(const bj::object& obj, std::str
 } // namespace
 
 std::optional<poll_reply> decode_poll_reply(std::string_view body) {
-    auto v = parse(body);
+    auto v = parse_json(body);
     if (!v || !v->is_object()) return std::nullopt;
     const auto& obj = v->as_object();
     const auto* cursor = obj.if_contains("cursor");
@@ -133,7 +121,7 @@ std::optional<poll_reply> decode_poll_reply(std::string_view body) {
 }
 
 std::optional<history_reply> decode_history_reply(std::string_view text) {
-    auto v = parse(text);
+    auto v = parse_json(text);
     if (!v || !v->is_object()) return std::nullopt;
     const auto& obj = v->as_object();
     const auto* next = obj.if_contains("next");
@@ -151,7 +139,7 @@ std::optional<history_reply> decode_history_reply(std::string_view text) {
 
 std::string describe_http_error(unsigned status, std::string_view body) {
     std::string out = "HTTP " + std::to_string(status);
-    auto v = parse(body);
+    auto v = parse_json(body);
     const auto* obj = v ? v->if_object() : nullptr;
     const auto* err = obj ? obj->if_contains("error") : nullptr;
     const auto* e = err ? err->if_object() : nullptr;
@@ -162,7 +150,7 @@ std::string describe_http_error(unsigned status, std::string_view body) {
 }
 
 std::string reset_reason(std::string_view data) {
-    auto v = parse(data);
+    auto v = parse_json(data);
     const auto* obj = v ? v->if_object() : nullptr;
     if (const auto* r = obj ? obj->if_contains("reason") : nullptr; r && r->is_string()) return std::string(r->as_string());
     return std::string(data);

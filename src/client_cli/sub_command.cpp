@@ -26,7 +26,7 @@ asio::awaitable<void> subscribe(sub_options o, endpoint e, asio::ssl::context* t
 /// Runs the subscription until it ends (count reached or failed) or -W passes.
 void subscribe_until_done(const sub_options& o, const endpoint& e) {
     auto tls = make_tls(e, o.conn);
-    printer out(o.format, o.count);
+    printer out(o.format, o.count, o.cipher, "sub");
     asio::io_context io;
     std::exception_ptr error;
     bool ended = false;
@@ -38,6 +38,7 @@ void subscribe_until_done(const sub_options& o, const endpoint& e) {
     if (o.duration) io.run_for(*o.duration);
     else io.run();
     if (ended && error) std::rethrow_exception(error);
+    out.check_decrypted();
 }
 
 } // namespace

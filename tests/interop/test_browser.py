@@ -3,89 +3,28 @@ than Runnel's HTTP listener. The page's own WebSocket (JSON protocol) and EventS
 receive messages published over MQTT (mosquitto_pub), from the page itself over WebSocket, and
 by the page's fetch() through REST, with CORS allowing the page's origin; the page reports what
 it received to this script's HTTP server."""
-import http.server
 import json
 import os
-import shutil
-import subprocess
-import tempfile
-import threading
 import unittest
 
-from runnel_fixture import HOST, WAIT, RunnelTestCase, eventually, main
+from runnel_fixture import HOST, RunnelTestCase, eventually, main
 from clients import message_payload, mosquitto_pub
+from web_page import CHROMIUM, PageServer, open_in_chromium
 
 PAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web", "page.html")
-CHROMIUM = shutil.which("chromium")
-
-
-class PageServer:
-    """Serves the page and collects what it reports (POST /ready, /result, /log)."""
-
-    def __init__(self):
-        self.ready, self.result, self.logs, self.go = threading.Event(), None, [], False
-        owner = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def reply(self, code, body, ctype):
-                self.send_response(code)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self):
-                if self.path.startswith("/page.html"):
-                    with open(PAGE, "rb") as f:
-                        self.reply(200, f.read(), "text/html; charset=utf-8")
-                elif self.path == "/go":
-                    self.reply(200, json.dumps({"go": owner.go}).encode(), "application/json")
-                else:
-                    self.reply(404, b"", "text/plain")
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if self.path == "/ready":
-                    owner.ready.set()
-                elif self.path == "/result":
-                    owner.result = json.loads(body)
-                else:
-                    owner.logs.append(body.decode(errors="replace"))
-                self.reply(204, b"", "text/plain")
-
-        self.httpd = http.server.ThreadingHTTPServer((HOST, 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.t = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.t.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @unittest.skipUnless(CHROMIUM, "chromium is not installed (scripts/deps.sh installs it)")
 class Browser(RunnelTestCase):
     def test_websocket_and_eventsource_in_chromium(self):
-        page = PageServer()
+        with open(PAGE, "rb") as f:
+            html = f.read()
+        page = PageServer({"/page.html": (html, "text/html; charset=utf-8")})
+        page.go = False
+        page.files["/go"] = lambda: (json.dumps({"go": page.go}).encode(), "application/json")
         self.addCleanup(page.close)
-        origin = f"http://{HOST}:{page.port}"
-        s = self.start_server("--set", f'http.cors_origins=["{origin}"]')
-        profile = tempfile.mkdtemp(prefix="runnel-chromium-")
-        self.addCleanup(shutil.rmtree, profile, True)
-        url = f"{origin}/page.html?runnel=http://{HOST}:{s.http_port}&expect=4"
-        chrome = subprocess.Popen(
-            [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-             f"--user-data-dir={profile}", url],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-        def stop_chrome():
-            chrome.kill()
-            chrome.wait(WAIT)
-        self.addCleanup(stop_chrome)
+        s = self.start_server("--set", f'http.cors_origins=["{page.origin}"]')
+        open_in_chromium(self, f"{page.origin}/page.html?runnel=http://{HOST}:{s.http_port}&expect=4")
 
         self.assertTrue(page.ready.wait(60), f"the page did not get ready; its log: {page.logs}")
         json_payload = b'{"from": "mqtt", "list": [1, 2]}'

@@ -15,6 +15,8 @@ struct common_args {
     std::string via;
     std::string mqtt_version = "5";
     std::string timeout = "10s";
+    std::string cipher_key;      // --cipher-key BASE64
+    std::string cipher_key_file; // --cipher-key-file PATH
 };
 
 struct pub_args {
@@ -51,7 +53,8 @@ void finish_args(sub_args& a);
 /// --since/--until, --order, --format, --timeout.
 void finish_args(history_args& a);
 
-/// Exit codes: 0 done, 1 refused / connection failed / dropped, 2 bad flags.
+/// Exit codes: 0 done, 1 refused / connection failed / dropped / (--cipher-key) nothing
+/// decrypted, 2 bad flags.
 int run_pub(pub_args a);
 int run_sub(sub_args a);
 int run_history(history_args a);

@@ -2,6 +2,7 @@
 /// What `runnel pub` and `runnel sub` were asked to do: plain aggregates filled by the command
 /// line (commands.cpp), checked by validate() before anything connects. docs/cli.md is the
 /// flag reference.
+#include "runnel/client_cli/cipher.hpp"
 #include "runnel/client_cli/endpoint.hpp"
 
 #include <chrono>
@@ -44,6 +45,7 @@ struct pub_options {
     std::optional<std::string> content_type;
     std::vector<std::pair<std::string, std::string>> headers; // -H NAME=VALUE, in order
     bool verbose = false;
+    std::optional<cipher_key> cipher;    // --cipher-key(-file): each payload is sealed with it
 };
 
 struct sub_options {
@@ -57,6 +59,7 @@ struct sub_options {
     bool clean = true;                                 // MQTT clean start
     std::optional<std::uint32_t> session_expiry;       // MQTT v5, seconds
     bool verbose = false;
+    std::optional<cipher_key> cipher;                  // --cipher-key(-file): payloads are opened
 };
 
 /// A history bound as typed: `offset:N` (with `@EPOCH` optionally: `offset:41@9f3c01ab77e2d410`)
@@ -78,6 +81,7 @@ struct history_options {
     bool all = false;                          // follow `next` to the end
     output_format format = output_format::json;
     bool verbose = false;
+    std::optional<cipher_key> cipher;          // --cipher-key(-file): payloads are opened
 };
 
 /// Throws usage_error naming the flag when options contradict each other or the transport
