@@ -388,6 +388,10 @@ class MessageSize(RunnelTestCase):
         v311.publish("small/b", b"r" * 17, qos=1)
         self.assertEqual(v311.recv_until_closed(), [])  # 3.1.1 has no negative acknowledgement
         refusals += 1
+        for v, code in ((5, 0x95), (4, 3)):  # a will is a message too
+            w = self.track(raw.RawClient(s.mqtt_port, version=v))
+            w.connect(f"will-{v}", will={"topic": "small/will", "payload": b"w" * 17}, expect=code)
+            refusals += 1
         by.check()
 
         async def json_publishes():

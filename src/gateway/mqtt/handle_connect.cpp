@@ -95,6 +95,8 @@ bool connection::connect_checks(const wire::connect& p) {
         if (p.will->qos > ctx_.opts.maximum_qos) return refuse(wire::reason::qos_not_supported, "will QoS not supported");
         if (p.will->retain && !ctx_.opts.retain_available)
             return refuse(wire::reason::retain_not_supported, "retain not supported");
+        if (ctx_.guard.refuse_message(p.will->topic, p.will->payload.size()))
+            return refuse(wire::reason::packet_too_large, "will message larger than limits.message_size allows");
     }
     return true;
 }
