@@ -59,7 +59,7 @@ bool connection::handle_subscribe(wire::subscribe p) {
     auto id = p.packet_id;
     wire::properties ack_props;
     if (v5()) ack_props.reason_string = problem(why);
-    auto answer = [self, id, codes, ack_props, reqs_opts = reqs](std::vector<broker::sub_outcome> out) mutable {
+    auto answer = [self, id, codes, index, ack_props, reqs_opts = reqs](std::vector<broker::sub_outcome> out) mutable {
         self->send(wire::suback{id, codes, ack_props});
         if (!self->session_) return;
         // Retained messages follow the SUBACK.
