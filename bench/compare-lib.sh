@@ -72,6 +72,7 @@ start_runnel() { # listener args... (a fresh data directory each time unless giv
     [[ " $* " == *" --data-dir "* ]] && data=()
     "$RUNNEL" serve --admin "127.0.0.1:$(free_port)" --workers "${WORKERS:-0}" "${data[@]}" \
         --set mqtt.max_inflight=64 --set mqtt.max_queued_messages=100000 --set log.level=warn \
+        --set limits.max_connections_per_address=0 \
         "$@" >"$tmp/runnel.log" 2>&1 &
     broker_pid=$!
 }

@@ -5,6 +5,7 @@
 #include "decode_store.hpp"
 #include "reader.hpp"
 #include "runnel/config/load.hpp"
+#include "runnel/core/topic.hpp"
 
 namespace runnel::config::detail {
 namespace {
@@ -63,18 +64,6 @@ listener decode_listener(map_reader r) {
     return l;
 }
 
-std::vector<listener> decode_listeners(const YAML::Node& list, const std::string& path) {
-    expect_list(list, path);
-    std::vector<listener> out;
-    if (!present(list)) return out;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        const std::string item = join(path, std::to_string(i));
-        if (!list[i].IsMap()) throw config_error(item, "expected a map, got " + std::string(kind_name(list[i])));
-        out.push_back(decode_listener(map_reader(list[i], item)));
-    }
-    return out;
-}
-
 mqtt_options decode_mqtt(map_reader r) {
     mqtt_options m;
     r.size("max_packet_size", m.max_packet_size);
@@ -98,9 +87,25 @@ mqtt_options decode_mqtt(map_reader r) {
     return m;
 }
 
+message_size_rule decode_size_rule(map_reader r) {
+    message_size_rule rule;
+    r.string("match", rule.match);
+    if (core::validate_filter(rule.match) != errc::ok)
+        throw config_error(join(r.path(), "match"), "not a valid MQTT filter: \"" + rule.match + "\"");
+    if (!r.has("max_bytes")) throw config_error(join(r.path(), "max_bytes"), "required (a size, e.g. 64KiB)");
+    r.size("max_bytes", rule.max_bytes);
+    r.finish();
+    return rule;
+}
+
 limits_options decode_limits(map_reader r) {
     limits_options l;
     r.integer("max_connections", l.max_connections);
+    r.integer("max_connections_per_address", l.max_connections_per_address);
+    r.integer("publish_rate", l.publish_rate);
+    r.integer("publish_burst", l.publish_burst);
+    r.integer("max_subscriptions", l.max_subscriptions);
+    l.message_size = decode_map_list(r.child("message_size"), join(r.path(), "message_size"), decode_size_rule);
     r.size("write_queue_high_watermark", l.write_queue_high_watermark);
     r.size("write_queue_low_watermark", l.write_queue_low_watermark);
     r.size("write_queue_max", l.write_queue_max);
@@ -174,7 +179,7 @@ options decode(const YAML::Node& root) {
     options o;
     o.node = decode_node(map_reader(r.child("node"), "node"));
     o.log = decode_log(map_reader(r.child("log"), "log"));
-    o.listeners = decode_listeners(r.child("listeners"), "listeners");
+    o.listeners = decode_map_list(r.child("listeners"), "listeners", decode_listener);
     o.auth = decode_auth(map_reader(r.child("auth"), "auth"));
     o.mqtt = decode_mqtt(map_reader(r.child("mqtt"), "mqtt"));
     o.limits = decode_limits(map_reader(r.child("limits"), "limits"));

@@ -92,22 +92,8 @@ auth_options decode_auth(map_reader r) {
     anon.boolean("loopback_only", a.anonymous_loopback_only);
     if (YAML::Node g = anon.child("grants"); present(g)) a.anonymous_grants = decode_grants(g, join(anon.path(), "grants"));
     anon.finish();
-    const YAML::Node users = r.child("users");
-    const std::string path = join(r.path(), "users");
-    expect_list(users, path);
-    for (std::size_t i = 0; present(users) && i < users.size(); ++i) {
-        const std::string item = join(path, std::to_string(i));
-        if (!users[i].IsMap()) throw config_error(item, "expected a map, got " + std::string(kind_name(users[i])));
-        a.users.push_back(decode_user(map_reader(users[i], item)));
-    }
-    const YAML::Node keys = r.child("keys");
-    const std::string kpath = join(r.path(), "keys");
-    expect_list(keys, kpath);
-    for (std::size_t i = 0; present(keys) && i < keys.size(); ++i) {
-        const std::string item = join(kpath, std::to_string(i));
-        if (!keys[i].IsMap()) throw config_error(item, "expected a map, got " + std::string(kind_name(keys[i])));
-        a.keys.push_back(decode_key(map_reader(keys[i], item)));
-    }
+    a.users = decode_map_list(r.child("users"), join(r.path(), "users"), decode_user);
+    a.keys = decode_map_list(r.child("keys"), join(r.path(), "keys"), decode_key);
     r.duration("clock_skew", a.clock_skew);
     r.duration("max_token_ttl", a.max_token_ttl);
     r.boolean("require_exp", a.require_exp);

@@ -45,15 +45,7 @@ store_options decode_store(map_reader r) {
 }
 
 std::vector<retention_rule> decode_retention(const YAML::Node& list, const std::string& path) {
-    expect_list(list, path);
-    std::vector<retention_rule> out;
-    if (!present(list)) return out;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        const std::string item = join(path, std::to_string(i));
-        if (!list[i].IsMap()) throw config_error(item, "expected a map, got " + std::string(kind_name(list[i])));
-        out.push_back(decode_rule(map_reader(list[i], item)));
-    }
-    return out;
+    return decode_map_list(list, path, decode_rule);
 }
 
 } // namespace runnel::config::detail

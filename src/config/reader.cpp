@@ -116,10 +116,14 @@ void expect_list(const YAML::Node& node, const std::string& path) {
     }
 }
 
+void throw_not_a_map(const YAML::Node& node, const std::string& path) {
+    throw config_error(path, "expected a map, got " + std::string(kind_name(node)));
+}
+
 map_reader::map_reader(const YAML::Node& node, std::string path)
     : node_(node), path_(std::move(path)) {
     if (present(node_) && !node_.IsMap()) {
-        throw config_error(path_, "expected a map, got " + std::string(kind_name(node_)));
+        throw_not_a_map(node_, path_);
     }
 }
 

@@ -12,6 +12,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace runnel::config::detail {
@@ -35,6 +36,8 @@ std::chrono::seconds read_seconds(const YAML::Node& node, const std::string& pat
 
 /// Throws unless `node` is a sequence (null counts as empty).
 void expect_list(const YAML::Node& node, const std::string& path);
+/// Throws "expected a map, got ..." for `node` at `path`.
+[[noreturn]] void throw_not_a_map(const YAML::Node& node, const std::string& path);
 
 class map_reader {
 public:
@@ -67,5 +70,18 @@ private:
     std::string path_;
     std::vector<std::string> known_;
 };
+
+/// A list of maps, each decoded by `decode_one(map_reader)` under "path.N"; null is an empty
+/// list. Throws for anything but a list, and for an entry that is not a map.
+template <class Fn> auto decode_map_list(const YAML::Node& list, const std::string& path, Fn decode_one) {
+    expect_list(list, path);
+    std::vector<decltype(decode_one(std::declval<map_reader>()))> out;
+    for (std::size_t i = 0; present(list) && i < list.size(); ++i) {
+        const std::string item = join(path, std::to_string(i));
+        if (!list[i].IsMap()) throw_not_a_map(list[i], item);
+        out.push_back(decode_one(map_reader(list[i], item)));
+    }
+    return out;
+}
 
 } // namespace runnel::config::detail

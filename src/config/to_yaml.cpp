@@ -114,6 +114,18 @@ void emit_mqtt(YAML::Emitter& e, const mqtt_options& m) {
 void emit_rest(YAML::Emitter& e, const options& o) {
     e << YAML::Key << "limits" << YAML::Value << YAML::BeginMap;
     kv(e, "max_connections", o.limits.max_connections);
+    kv(e, "max_connections_per_address", o.limits.max_connections_per_address);
+    kv(e, "publish_rate", o.limits.publish_rate);
+    kv(e, "publish_burst", o.limits.publish_burst);
+    kv(e, "max_subscriptions", o.limits.max_subscriptions);
+    e << YAML::Key << "message_size" << YAML::Value << YAML::BeginSeq;
+    for (const auto& r : o.limits.message_size) {
+        e << YAML::Flow << YAML::BeginMap;
+        kv(e, "match", r.match);
+        kv(e, "max_bytes", format_size(r.max_bytes));
+        e << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
     kv(e, "write_queue_high_watermark", format_size(o.limits.write_queue_high_watermark));
     kv(e, "write_queue_low_watermark", format_size(o.limits.write_queue_low_watermark));
     kv(e, "write_queue_max", format_size(o.limits.write_queue_max));

@@ -112,6 +112,16 @@ void check_mqtt(const mqtt_options& m) {
 
 void check_limits(const limits_options& l) {
     if (l.max_connections < 1) throw config_error("limits.max_connections", "must be at least 1");
+    check_range("limits.publish_rate", l.publish_rate, 0, 10'000'000);
+    check_range("limits.publish_burst", l.publish_burst, 0, 10'000'000);
+    if (l.publish_burst != 0 && l.publish_rate == 0) {
+        throw config_error("limits.publish_burst", "has no effect without limits.publish_rate (0 = no rate limit)");
+    }
+    check_range("limits.max_subscriptions", l.max_subscriptions, 0, 10'000'000);
+    for (std::size_t i = 0; i < l.message_size.size(); ++i) {
+        check_range("limits.message_size." + std::to_string(i) + ".max_bytes", l.message_size[i].max_bytes, 1,
+                    std::size_t{256} << 20);
+    }
     if (l.write_queue_low_watermark >= l.write_queue_high_watermark) {
         throw config_error("limits.write_queue_low_watermark",
                            "must be below write_queue_high_watermark (" +

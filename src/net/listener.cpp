@@ -17,8 +17,8 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 listener::listener(runtime& rt, const std::string& host, std::uint16_t port,
-                   std::shared_ptr<asio::ssl::context> tls, std::size_t max_connections, accept_fn fn)
-    : rt_(rt), host_(host), tls_(std::move(tls)), max_connections_(max_connections),
+                   std::shared_ptr<asio::ssl::context> tls, admission limits, accept_fn fn)
+    : rt_(rt), host_(host), tls_(std::move(tls)), limits_(std::move(limits)),
       on_accept_(std::move(fn)), acceptor_(rt.context(0)) {
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(host, ec);
@@ -57,19 +57,45 @@ asio::awaitable<void> listener::accept_loop() {
             co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
         }
-        if (max_connections_ != 0 && live_->load(std::memory_order_relaxed) >= max_connections_) {
-            RUNNEL_LOG_DEBUG(obs::net_log(), "listener {}:{} full ({}), closing new connection", host_, port_, max_connections_);
-            boost::system::error_code ignored;
-            socket.close(ignored);
-            continue;
-        }
-        hand_over(std::move(socket), worker);
+        tcp::socket accepted(std::move(socket));
+        std::shared_ptr<void> address_slot;
+        if (!admit(accepted, address_slot)) continue;
+        hand_over(std::move(accepted), worker, std::move(address_slot));
     }
 }
 
-void listener::hand_over(tcp::socket socket, std::size_t worker) {
+bool listener::admit(tcp::socket& socket, std::shared_ptr<void>& address_slot) {
+    auto refuse = [&](limits::limit why, const std::string& peer) {
+        RUNNEL_LOG_DEBUG(obs::net_log(), "listener {}:{} refused a connection peer={} limit={}", host_, port_, peer,
+                         limits::name(why));
+        if (limits_.stats) limits_.stats->hit(why);
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        return false;
+    };
+    if (limits_.max_connections != 0 && live_->load(std::memory_order_relaxed) >= limits_.max_connections) {
+        return refuse(limits::limit::listener_connections, "-");
+    }
+    if (!limits_.per_address) return true;
+    boost::system::error_code ec;
+    auto addr = socket.remote_endpoint(ec).address();
+    if (ec) { // the peer is gone already
+        socket.close(ec);
+        return false;
+    }
+    if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+    auto key = addr.to_string();
+    address_slot = limits_.per_address->acquire(key);
+    return address_slot ? true : refuse(limits::limit::connections_per_address, key);
+}
+
+void listener::hand_over(tcp::socket socket, std::size_t worker, std::shared_ptr<void> address_slot) {
     live_->fetch_add(1, std::memory_order_relaxed);
-    std::shared_ptr<void> slot(nullptr, [live = live_](void*) { live->fetch_sub(1, std::memory_order_relaxed); });
+    // The slot gives back the listener's count and the address's when the connection ends.
+    std::shared_ptr<void> slot(nullptr, [live = live_, a = std::move(address_slot)](void*) mutable {
+        live->fetch_sub(1, std::memory_order_relaxed);
+        a.reset();
+    });
     // The socket already belongs to `worker`'s io_context; finish on that thread.
     asio::post(socket.get_executor(), [this, s = std::move(socket), slot = std::move(slot), worker]() mutable {
         auto t = tls_ ? make_tls_transport(std::move(s), *tls_) : make_tcp_transport(std::move(s));

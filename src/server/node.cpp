@@ -13,6 +13,7 @@
 #include "runnel/gateway/http/ws_transport.hpp"
 #include "runnel/gateway/ws/json_session.hpp"
 #include "runnel/gateway/mqtt/connection.hpp"
+#include "runnel/limits/guard.hpp"
 #include "runnel/net/listener.hpp"
 #include "runnel/net/tls_context.hpp"
 #include "runnel/obs/log.hpp"
@@ -54,6 +55,12 @@ codec::json::limits json_limits(const config::options& o) {
     return l;
 }
 
+limits::options limit_options(const config::limits_options& l) {
+    limits::options o{l.publish_rate, l.publish_burst, l.max_subscriptions, {}};
+    for (const auto& r : l.message_size) o.message_size.push_back({r.match, r.max_bytes});
+    return o;
+}
+
 auth::static_options auth_options(const config::auth_options& a) {
     auth::static_options s;
     s.anonymous = a.anonymous;
@@ -81,13 +88,15 @@ struct node::impl {
         : opts(std::move(o)), rt(opts.node.workers), dispatcher(rt), blocking(2),
           retention_of(retention_rules(opts.retention)),
           log(opts.store.enabled ? (make_log ? make_log : open_rocksdb)(log_options(opts, retention_of)) : nullptr),
+          limit_stats(metrics), guard(limit_options(opts.limits), limit_stats),
+          per_address(std::make_shared<limits::address_counter>(opts.limits.max_connections_per_address)),
           bstats(metrics),
           brk(dispatcher, broker::broker_options{opts.broker.shards,
               {opts.mqtt.max_inflight, opts.mqtt.max_queued_messages, opts.mqtt.max_queued_bytes},
               {opts.buffer.max_messages, opts.buffer.max_bytes, opts.buffer.max_age, opts.buffer.max_total_bytes},
               log.get(), retention_of, opts.store.idempotency_window}, bstats),
           authn(auth_options(opts.auth), &revoked),
-          mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size()),
+          mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size(), guard),
           admin{metrics, [this] { return ready.load(); }, &authn,
                 [this](auth::revocation r, std::function<void(std::string)> done) { revocations.revoke(r, std::move(done)); },
                 [this] { return revoked.all(); }, opts.auth.max_token_ttl.count(), opts.auth.clock_skew.count()},
@@ -102,8 +111,9 @@ struct node::impl {
                },
                [this](bool loopback) { return authn.authenticate({std::nullopt, std::nullopt, {}, loopback}).has_value(); },
                core::topic_limits{opts.mqtt.max_topic_length, opts.mqtt.max_topic_levels}, &brk,
-               std::vector<std::unordered_set<gateway::http::channel_watch*>>(rt.size())},
-          json(brk, authn, json_limits(opts), mqtt.opts.queue, metrics, rt.size()),
+               std::vector<std::unordered_set<gateway::http::channel_watch*>>(rt.size()),
+               std::make_shared<std::atomic<std::size_t>>(0), &guard},
+          json(brk, authn, json_limits(opts), mqtt.opts.queue, metrics, rt.size(), guard),
           sys(rt.context(0), brk, mqtt.counters, opts.sys.interval),
           revocations(revoked, log.get(), rt.context(0), [this] { cut_revoked(); }) {
         if (log) {
@@ -137,8 +147,11 @@ struct node::impl {
                     gateway::http::serve_http(http, std::move(t), w, std::move(slot));
                 };
             }
+            // Admin listeners are the operator's: no per-address limit there.
+            net::listener::admission adm{l.max_connections, nullptr, &limit_stats};
+            if (l.proto != config::protocol::admin && opts.limits.max_connections_per_address != 0) adm.per_address = per_address;
             auto& ln = listeners.emplace_back(std::make_unique<net::listener>(
-                rt, l.host, l.port, std::move(tls), l.max_connections, std::move(fn)));
+                rt, l.host, l.port, std::move(tls), std::move(adm), std::move(fn)));
             bound.push_back({l.proto, l.tls.has_value(), l.host, ln->port()});
         }
     }
@@ -176,6 +189,9 @@ struct node::impl {
     boost::asio::thread_pool blocking;
     store::retention_fn retention_of;
     std::unique_ptr<store::retention_log> log; // outlives the broker (declared before it)
+    limits::stats limit_stats;
+    limits::guard guard;
+    std::shared_ptr<limits::address_counter> per_address; // shared by the mqtt and http listeners
     broker::broker_stats bstats;
     broker::broker brk;
     auth::revocation_list revoked;

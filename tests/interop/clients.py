@@ -36,8 +36,9 @@ class PahoClient:
 
     def __init__(self, port, client_id="", version=V5, clean=True, session_expiry=None,
                  will=None, username=None, password=None, tls_ca=None, keepalive=60,
-                 connect_props=None):
+                 connect_props=None, bind_address=""):
         self.port, self.version, self.clean = port, version, clean
+        self.bind_address = bind_address  # source address, e.g. "127.0.0.2" (limits per address)
         self.session_expiry, self.keepalive = session_expiry, keepalive
         self.connect_props = dict(connect_props or {})
         proto = paho.MQTTv5 if version == V5 else paho.MQTTv311
@@ -116,7 +117,7 @@ class PahoClient:
             for k, v in self.connect_props.items():
                 setattr(p, k, v)
             kw = {"clean_start": self.clean, "properties": p}
-        self.c.connect(HOST, self.port, keepalive=self.keepalive, **kw)
+        self.c.connect(HOST, self.port, keepalive=self.keepalive, bind_address=self.bind_address, **kw)
         self.c.loop_start()
         self._looping = True
         self.wait_for(lambda: self.connack or self.disconnected, timeout, "CONNACK")

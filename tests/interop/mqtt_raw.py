@@ -250,9 +250,10 @@ class Packet:
 class RawClient:
     """One TCP connection. recv() returns the next packet, None on EOF, and fails on timeout."""
 
-    def __init__(self, port, version=5, timeout=10.0, host=HOST):
+    def __init__(self, port, version=5, timeout=10.0, host=HOST, source=None):
         self.version = version
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.sock = socket.create_connection((host, port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
         self.timeout = timeout

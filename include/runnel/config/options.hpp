@@ -103,8 +103,20 @@ struct mqtt_options {
     seconds connect_timeout{10};
 };
 
+/// The largest payload a message on the channels matching `match` (an MQTT filter) may carry.
+struct message_size_rule {
+    std::string match = "#";
+    std::size_t max_bytes = 0; // required, >= 1
+};
+
+/// Abuse limits (docs/configuration.md, "Limits"); 0 turns a limit off where it says so.
 struct limits_options {
     std::size_t max_connections = 100000;
+    std::size_t max_connections_per_address = 1000; // all mqtt and http listeners together; 0 = no limit
+    std::uint32_t publish_rate = 0;                  // messages/s per connection; 0 = no limit
+    std::uint32_t publish_burst = 0;                 // 0 = publish_rate (one second's worth)
+    std::size_t max_subscriptions = 1000;            // per connection (MQTT: per session); 0 = no limit
+    std::vector<message_size_rule> message_size;     // first match wins; no match = no extra limit
     std::size_t write_queue_high_watermark = 4 << 20;
     std::size_t write_queue_low_watermark = 1 << 20;
     std::size_t write_queue_max = 16 << 20;

@@ -20,6 +20,7 @@ channel_watch::~channel_watch() = default;
 bool channel_watch::reserve() {
     if (ctx_.streams->fetch_add(1) >= ctx_.opts.max_streams) {
         ctx_.streams->fetch_sub(1);
+        if (ctx_.guard) ctx_.guard->hit(limits::limit::streams);
         return false;
     }
     reserved_ = true;

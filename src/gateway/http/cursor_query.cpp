@@ -24,7 +24,8 @@ std::optional<std::uint64_t> parse_uint(std::string_view s) {
     return v;
 }
 
-std::variant<cursor_query, response> read_cursor_query(const request_t& req, const core::topic_limits& topics) {
+std::variant<cursor_query, response> read_cursor_query(const request_t& req, const core::topic_limits& topics,
+                                                       limits::guard* guard) {
     auto ka = req.keep_alive();
     auto target = std::string_view(req.target());
     auto qpos = target.find('?');
@@ -34,6 +35,8 @@ std::variant<cursor_query, response> read_cursor_query(const request_t& req, con
     for (auto& [name, value] : *pairs) {
         if (name == "channel") {
             if (q.filters.size() == max_query_channels) return bad("more than 64 channel parameters", ka);
+            if (auto full = guard ? guard->refuse_subscription(q.filters.size()) : std::nullopt)
+                return json_error(429, *full, ka);
             if (core::parse_shared(value)) return json_error(422, "$share/ filters are for MQTT clients: " + value, ka);
             if (auto e = core::validate_filter(value, topics); e != errc::ok)
                 return json_error(422, "invalid channel filter '" + value + "' (" + make_error_code(e).message() + ")", ka);

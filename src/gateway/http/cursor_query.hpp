@@ -26,8 +26,9 @@ constexpr std::size_t max_poll_limit = 1000;
 /// A decimal query value (digits only, fits 64 bits), or nullopt.
 std::optional<std::uint64_t> parse_uint(std::string_view s);
 
-/// The query of `req`, or the 400/422 answer naming what is wrong. `Last-Event-ID` (SSE) wins
-/// over `?cursor=`.
-std::variant<cursor_query, response> read_cursor_query(const request_t& req, const core::topic_limits& topics);
+/// The query of `req`, or the 400/422 answer naming what is wrong (429 for more channels than
+/// `guard`'s limits.max_subscriptions, counted). `Last-Event-ID` (SSE) wins over `?cursor=`.
+std::variant<cursor_query, response> read_cursor_query(const request_t& req, const core::topic_limits& topics,
+                                                       limits::guard* guard);
 
 } // namespace runnel::gateway::http

@@ -40,13 +40,16 @@ struct session {
     asio::steady_timer deadline{t->executor()};
     std::shared_ptr<bool> alive = std::make_shared<bool>(true);
     std::weak_ptr<session> self; // for work that must keep the transport alive past a request
+    limits::token_bucket publish_bucket = ctx.guard->publish_bucket(std::chrono::steady_clock::now()); // REST publishes
 
-    /// Arms the connection deadline: when it passes, the transport is closed and any pending
-    /// read fails.
-    void arm(std::chrono::seconds after) {
+    /// Arms the connection deadline: when it passes, the transport is closed, any pending
+    /// read fails, and `why` is counted.
+    void arm(std::chrono::seconds after, limits::limit why) {
         deadline.expires_after(after);
-        deadline.async_wait([tp = t.get(), alive = alive](const boost::system::error_code& ec) {
-            if (!ec && *alive) tp->close();
+        deadline.async_wait([tp = t.get(), alive = alive, g = ctx.guard, why](const boost::system::error_code& ec) {
+            if (ec || !*alive) return;
+            g->hit(why);
+            tp->close();
         });
     }
 
@@ -60,6 +63,8 @@ struct session {
                 if (ec == bhttp::error::need_more) ec = {};
                 if (ec) {
                     err = parse_error_response(ec);
+                    if (ec == bhttp::error::header_limit) ctx.guard->hit(limits::limit::header_size);
+                    if (ec == bhttp::error::body_limit) ctx.guard->hit(limits::limit::body_size);
                     co_return read_outcome::bad;
                 }
                 if (used > 0 && !buf.empty()) continue;
@@ -113,13 +118,14 @@ struct session {
         // MQTT has its own keep-alive; a JSON client is pinged when idle and cut when it stays
         // silent for http.idle_timeout (a half-open peer holds nothing for long).
         if (!mqtt) ws.set_option(websocket::stream_base::timeout{ctx.opts.handshake_timeout, ctx.opts.idle_timeout, true});
-        auto wt = std::make_unique<ws_transport>(std::move(ws), std::move(remote), loopback, kind, mqtt);
+        auto wt = std::make_unique<ws_transport>(std::move(ws), std::move(remote), loopback, kind, mqtt,
+                                                 &ctx.guard->counters());
         if (mqtt) ctx.on_mqtt(std::move(wt), worker, std::move(slot));
         else ctx.on_json(std::move(wt), worker, std::move(slot));
     }
 
     asio::awaitable<void> run() {
-        arm(ctx.opts.handshake_timeout);
+        arm(ctx.opts.handshake_timeout, limits::limit::handshake_timeout);
         if (auto ec = co_await t->handshake()) co_return t->close();
         for (;;) {
             bhttp::request_parser<bhttp::string_body> parser;
@@ -165,14 +171,14 @@ struct session {
                 stream_peer peer{*t, self.lock()};
                 res = co_await handle_long_poll(ctx, req, worker, std::move(peer));
             } else if (is_rest(req)) {
-                res = co_await handle_rest(ctx, req, t->loopback());
+                res = co_await handle_rest(ctx, req, t->loopback(), publish_bucket);
             } else {
                 res = route(ctx, req);
             }
             add_cors(ctx, req, res);
-            arm(ctx.opts.idle_timeout); // a client that does not take the answer is cut
+            arm(ctx.opts.idle_timeout, limits::limit::idle_timeout); // a client that does not take the answer is cut
             if (!co_await write(res) || !res.keep_alive()) break;
-            arm(ctx.opts.idle_timeout);
+            arm(ctx.opts.idle_timeout, limits::limit::idle_timeout);
         }
         *alive = false;
         deadline.cancel();

@@ -58,7 +58,7 @@ std::optional<response> check_stream_request(const http_context& ctx, const requ
 
 asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker, stream_peer peer) {
     if (auto refusal = check_stream_request(ctx, req, peer.t.loopback())) co_return std::move(*refusal);
-    auto parsed = read_cursor_query(req, ctx.topics);
+    auto parsed = read_cursor_query(req, ctx.topics, ctx.guard);
     if (auto* refusal = std::get_if<response>(&parsed)) co_return std::move(*refusal);
     auto q = std::move(std::get<cursor_query>(parsed));
     bool had_cursor = q.cursor.has_value();

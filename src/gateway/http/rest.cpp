@@ -50,11 +50,25 @@ std::variant<core::message, response> message_of(http_context& ctx, const reques
     return m;
 }
 
+/// The refusal of a publish over a limit (message size, then rate), or nullopt.
+std::optional<response> check_limits(http_context& ctx, const request_t& req, const core::message& m,
+                                     limits::token_bucket& bucket) {
+    auto ka = req.keep_alive();
+    if (auto big = ctx.guard->refuse_message(m.topic, m.payload.size())) return json_error(413, *big, ka);
+    auto now = std::chrono::steady_clock::now();
+    if (bucket.try_take(now)) return std::nullopt;
+    auto wait = bucket.wait(now);
+    auto res = json_error(429, ctx.guard->refuse_publish_rate(wait), ka);
+    res.set(bhttp::field::retry_after, std::to_string(limits::retry_after(wait).count()));
+    return res;
+}
+
 } // namespace
 
 bool is_rest(const request_t& req) { return target_path(req).starts_with(channels_prefix); }
 
-asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback) {
+asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback,
+                                      limits::token_bucket& publish_bucket) {
     auto path = target_path(req);
     auto ka = req.keep_alive();
     if (!path.ends_with(messages_suffix) || path.size() <= channels_prefix.size() + messages_suffix.size())
@@ -73,6 +87,7 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
     if (get) co_return co_await handle_history(ctx, req, std::move(*channel));
     auto built = message_of(ctx, req, std::move(*channel));
     if (auto* refusal = std::get_if<response>(&built)) co_return std::move(*refusal);
+    if (auto refusal = check_limits(ctx, req, std::get<core::message>(built), publish_bucket)) co_return std::move(*refusal);
 
     // Answer once the message is routed and durable (the retention log's sync policy).
     auto ack = co_await await_callback<broker::publish_ack>([&](auto cb) {

@@ -9,8 +9,10 @@ namespace runnel::gateway::http {
 
 /// True when `req` is for a REST endpoint this listener serves.
 bool is_rest(const request_t& req);
-/// Answers a REST request; publishes wait for routing before the answer.
-boost::asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback);
+/// Answers a REST request; publishes wait for routing before the answer. `publish_bucket` is
+/// the connection's (limits.publish_rate).
+boost::asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback,
+                                             limits::token_bucket& publish_bucket);
 /// Answers a history request for `channel` (percent-decoded, not yet validated).
 boost::asio::awaitable<response> handle_history(http_context& ctx, const request_t& req, std::string channel);
 

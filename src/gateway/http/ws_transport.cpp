@@ -1,6 +1,8 @@
 #include "runnel/gateway/http/ws_transport.hpp"
 
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -11,8 +13,15 @@ namespace runnel::gateway::http {
 namespace asio = boost::asio;
 namespace websocket = boost::beast::websocket;
 
+void ws_transport::count(const boost::system::error_code& ec) noexcept {
+    if (!stats_) return;
+    if (ec == websocket::error::message_too_big) stats_->hit(limits::limit::frame_size);
+    else if (ec == boost::beast::error::timeout) stats_->hit(limits::limit::idle_timeout);
+}
+
 asio::awaitable<net::io_result> ws_transport::read_some(asio::mutable_buffer buf) {
     auto [ec, n] = co_await ws_.async_read_some(buf, asio::as_tuple(asio::use_awaitable));
+    if (ec) count(ec);
     co_return net::io_result{ec, n};
 }
 
@@ -20,6 +29,7 @@ asio::awaitable<net::io_result> ws_transport::read_message(std::string& out, boo
     boost::beast::flat_buffer buf;
     auto [ec, n] = co_await ws_.async_read(buf, asio::as_tuple(asio::use_awaitable));
     binary = ws_.got_binary();
+    if (ec) count(ec);
     out.assign(static_cast<const char*>(buf.data().data()), buf.size());
     co_return net::io_result{ec, n};
 }

@@ -27,7 +27,8 @@ connection::connection(context& ctx, net::transport_ptr t, broker::worker_id w, 
     : ctx_(ctx), transport_(std::move(t)), worker_(w), slot_(std::move(slot)),
       out_(transport_->executor(), ctx.opts.queue),
       decoder_({.max_packet_size = ctx.opts.max_packet_size}),
-      timer_(transport_->executor()), session_ready_(transport_->executor()) {}
+      timer_(transport_->executor()), session_ready_(transport_->executor()), pace_(transport_->executor()),
+      publish_bucket_(ctx.guard.publish_bucket(std::chrono::steady_clock::now())) {}
 
 connection::~connection() = default;
 
@@ -167,6 +168,7 @@ asio::awaitable<void> connection::watchdog() {
             if (std::chrono::steady_clock::now() >= deadline && !closing_) {
                 RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} peer={} {}", client_id_, transport_->remote(),
                                  connected_ ? "keep alive timeout" : "no CONNECT in time");
+                ctx_.guard.hit(connected_ ? limits::limit::idle_timeout : limits::limit::handshake_timeout);
                 close(wire::reason::keep_alive_timeout, "keep alive timeout");
                 break;
             }
@@ -195,10 +197,12 @@ void connection::close(std::uint8_t reason, std::string why) {
     out_.close();
     timer_.cancel(); // the watchdog switches to the close grace period
     session_ready_.cancel();
+    pace_.cancel();
 }
 
 void connection::refuse_bad_packet(const wire::decode_error& err) {
     auto code = err.reason_code;
+    if (code == wire::reason::packet_too_large) ctx_.guard.hit(limits::limit::packet_size);
     if (code == wire::reason::unsupported_protocol_version) {
         if (connect_seen_) {
             code = wire::reason::protocol_error; // a second CONNECT, whatever level it claims

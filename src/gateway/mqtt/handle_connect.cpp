@@ -46,7 +46,11 @@ asio::awaitable<bool> connection::handle(wire::packet p) {
     }
     last_seen_ = std::chrono::steady_clock::now();
     switch (wire::type_of(p)) {
-    case wire::packet_type::publish: co_return handle_publish(std::move(std::get<wire::publish>(p)));
+    case wire::packet_type::publish: {
+        bool go = co_await pace_publish(std::get<wire::publish>(p));
+        if (!go) co_return !closing_;
+        co_return handle_publish(std::move(std::get<wire::publish>(p)));
+    }
     case wire::packet_type::puback:
     case wire::packet_type::pubrec:
     case wire::packet_type::pubcomp: co_return handle_ack(p);
@@ -80,14 +84,19 @@ bool connection::connect_checks(const wire::connect& p) {
         return refuse(wire::reason::client_identifier_not_valid, "client id too long");
     if (p.props.authentication_method)
         return refuse(wire::reason::bad_authentication_method, "enhanced authentication is not supported");
-    if (static_cast<std::size_t>(ctx_.counters.connections.value()) >= ctx_.opts.max_connections)
-        return refuse(v5() ? wire::reason::quota_exceeded : wire::reason::server_unavailable, "connection limit reached");
+    if (static_cast<std::size_t>(ctx_.counters.connections.value()) >= ctx_.opts.max_connections) {
+        ctx_.guard.hit(limits::limit::connections);
+        return refuse(v5() ? wire::reason::quota_exceeded : wire::reason::server_unavailable,
+                      "connection limit reached (limits.max_connections)");
+    }
     if (p.will) {
         if (core::validate_topic_name(p.will->topic, ctx_.opts.topics) != errc::ok)
             return refuse(wire::reason::topic_name_invalid, "invalid will topic");
         if (p.will->qos > ctx_.opts.maximum_qos) return refuse(wire::reason::qos_not_supported, "will QoS not supported");
         if (p.will->retain && !ctx_.opts.retain_available)
             return refuse(wire::reason::retain_not_supported, "retain not supported");
+        if (ctx_.guard.refuse_message(p.will->topic, p.will->payload.size()))
+            return refuse(wire::reason::packet_too_large, "will message larger than limits.message_size allows");
     }
     return true;
 }

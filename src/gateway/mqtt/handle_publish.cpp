@@ -68,6 +68,8 @@ bool connection::handle_publish(wire::publish p) {
         refusal = wire::reason::not_authorized, why = "$SYS topics are the server's";
     } else if (p.props.payload_format_indicator.value_or(0) == 1 && !core::valid_mqtt_utf8(p.payload)) {
         refusal = wire::reason::payload_format_invalid, why = "payload is not UTF-8";
+    } else if (auto big = ctx_.guard.refuse_message(p.topic, p.payload.size())) {
+        refusal = wire::reason::packet_too_large, why = std::move(*big);
     }
     if (refusal != wire::reason::success) {
         if (!v5() || p.qos == 0) {

@@ -3,6 +3,8 @@
 
 #include "runnel/obs/log.hpp"
 
+#include <algorithm>
+
 namespace runnel::gateway::mqtt {
 
 bool connection::handle_subscribe(wire::subscribe p) {
@@ -19,6 +21,8 @@ bool connection::handle_subscribe(wire::subscribe p) {
     std::vector<std::uint8_t> codes(p.subscriptions.size(), wire::reason::unspecified_error);
     std::vector<broker::sub_request> reqs;
     std::vector<std::size_t> index; // reqs[i] answers codes[index[i]]
+    std::size_t held = session_->subscriptions().size(); // limits.max_subscriptions: with the new ones here
+    std::string why;                                     // reason string of a refusal
     for (std::size_t i = 0; i < p.subscriptions.size(); ++i) {
         auto& s = p.subscriptions[i];
         std::string_view filter = s.filter;
@@ -37,6 +41,14 @@ bool connection::handle_subscribe(wire::subscribe p) {
             codes[i] = wire::reason::wildcard_subscriptions_not_supported;
             continue;
         }
+        bool fresh = !session_->subscriptions().contains(s.filter) &&
+                     std::none_of(reqs.begin(), reqs.end(), [&](const auto& r) { return r.filter == s.filter; });
+        if (auto full = fresh ? ctx_.guard.refuse_subscription(held) : std::nullopt) {
+            codes[i] = wire::reason::quota_exceeded; // 3.1.1: 0x80
+            why = std::move(*full);
+            continue;
+        }
+        held += fresh ? 1 : 0;
         auto qos = std::min(s.max_qos, ctx_.opts.maximum_qos);
         codes[i] = qos; // granted QoS 0..2 are also the success reason codes
         broker::sub_options o{qos, v5() && s.no_local, v5() && s.retain_as_published, sub_id, v5() && with_cursor};
@@ -45,8 +57,10 @@ bool connection::handle_subscribe(wire::subscribe p) {
     }
     auto self = shared_from_this();
     auto id = p.packet_id;
-    auto answer = [self, id, codes, index, reqs_opts = reqs](std::vector<broker::sub_outcome> out) mutable {
-        self->send(wire::suback{id, codes, {}});
+    wire::properties ack_props;
+    if (v5()) ack_props.reason_string = problem(why);
+    auto answer = [self, id, codes, index, ack_props, reqs_opts = reqs](std::vector<broker::sub_outcome> out) mutable {
+        self->send(wire::suback{id, codes, ack_props});
         if (!self->session_) return;
         // Retained messages follow the SUBACK.
         auto now = std::chrono::steady_clock::now();

@@ -38,7 +38,8 @@ json_stats::json_stats(obs::registry& r)
 json_session::json_session(json_context& ctx, std::unique_ptr<http::ws_transport> t, broker::worker_id w,
                            std::shared_ptr<void> slot)
     : ctx_(ctx), t_(std::move(t)), worker_(w), slot_(std::move(slot)), out_(t_->executor(), ctx.queue),
-      session_ready_(t_->executor()), replay_wait_(t_->executor()) {}
+      session_ready_(t_->executor()), replay_wait_(t_->executor()),
+      publish_bucket_(ctx.guard.publish_bucket(std::chrono::steady_clock::now())) {}
 
 json_session::~json_session() = default;
 
@@ -154,6 +155,12 @@ asio::awaitable<void> json_session::handle(json::request r) {
 }
 
 void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
+    if (!session_->subscriptions().contains(c.channel)) {
+        if (auto full = ctx_.guard.refuse_subscription(session_->subscriptions().size())) {
+            send(json::encode_error(id, 429, *full));
+            return;
+        }
+    }
     broker::sub_options opts{0, false, false, 0};
     auto self = shared_from_this();
     auto since = c.since;
@@ -184,8 +191,17 @@ void json_session::on_publish(const std::string& id, json::publish_cmd c) {
         send(json::encode_error(id, 403, "$SYS channels are the server's"));
         return;
     }
+    auto m = json::message_from_publish(std::move(c), client_id_);
+    if (auto big = ctx_.guard.refuse_message(m.topic, m.payload.size())) {
+        send(json::encode_error(id, 413, *big));
+        return;
+    }
+    if (auto now = std::chrono::steady_clock::now(); !publish_bucket_.try_take(now)) {
+        send(json::encode_error(id, 429, ctx_.guard.refuse_publish_rate(publish_bucket_.wait(now))));
+        return;
+    }
     auto self = shared_from_this();
-    ctx_.broker.publish(json::message_from_publish(std::move(c), client_id_), [self, id](const broker::publish_ack& ack) {
+    ctx_.broker.publish(std::move(m), [self, id](const broker::publish_ack& ack) {
         if (ack.error) {
             self->send(json::encode_error(id, 503, "not stored: " + ack.reason));
             return;

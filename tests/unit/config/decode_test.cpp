@@ -215,3 +215,47 @@ TEST(decode, auth_errors_name_the_key) {
     EXPECT_TRUE(fails_with([] { dec("auth: {keys: [{kid: k, alg: HS256, public_key: \"AAAA\"}]}"); },
                            "auth.keys.0.public_key", "takes secret"));
 }
+
+TEST(decode, limits_and_message_size_rules) {
+    const options o = dec(R"(
+limits:
+  max_connections_per_address: 10
+  publish_rate: 100
+  publish_burst: 20
+  max_subscriptions: 50
+  message_size:
+    - {match: "chat/#", max_bytes: 4KiB}
+    - {max_bytes: 1MiB}
+)");
+    EXPECT_EQ(o.limits.max_connections_per_address, 10u);
+    EXPECT_EQ(o.limits.publish_rate, 100u);
+    EXPECT_EQ(o.limits.publish_burst, 20u);
+    EXPECT_EQ(o.limits.max_subscriptions, 50u);
+    ASSERT_EQ(o.limits.message_size.size(), 2u);
+    EXPECT_EQ(o.limits.message_size[0].match, "chat/#");
+    EXPECT_EQ(o.limits.message_size[0].max_bytes, 4096u);
+    EXPECT_EQ(o.limits.message_size[1].match, "#");
+    EXPECT_EQ(o.limits.message_size[1].max_bytes, 1u << 20);
+    const options d = dec("");
+    EXPECT_EQ(d.limits.max_connections_per_address, 1000u);
+    EXPECT_EQ(d.limits.publish_rate, 0u);
+    EXPECT_EQ(d.limits.max_subscriptions, 1000u);
+    EXPECT_TRUE(d.limits.message_size.empty());
+}
+
+TEST(decode, limits_errors_name_the_key) {
+    EXPECT_TRUE(fails_with([] { dec("limits: {message_size: [{match: \"a/#/b\", max_bytes: 1}]}"); },
+                           "limits.message_size.0.match", "not a valid MQTT filter"));
+    EXPECT_TRUE(fails_with([] { dec("limits: {message_size: [{match: a}]}"); }, "limits.message_size.0.max_bytes",
+                           "required"));
+    EXPECT_TRUE(fails_with([] { dec("limits: {message_size: [{max_bytes: lots}]}"); },
+                           "limits.message_size.0.max_bytes", "expected a size"));
+    EXPECT_TRUE(fails_with([] { dec("limits: {message_size: [{max_bytes: 1, max_byte: 2}]}"); },
+                           "limits.message_size.0.max_byte", "unknown key"));
+    EXPECT_TRUE(fails_with([] { dec("limits: {message_size: {match: a}}"); }, "limits.message_size", "expected a list"));
+    EXPECT_TRUE(fails_with([] { dec("limits: {message_size: [7]}"); }, "limits.message_size.0", "expected a map"));
+    EXPECT_TRUE(fails_with([] { dec("limits: {publish_rate: fast}"); }, "limits.publish_rate",
+                           "expected a non-negative integer"));
+    EXPECT_TRUE(fails_with([] { dec("limits: {max_subscription: 5}"); }, "limits.max_subscription",
+                           "did you mean max_subscriptions?"));
+}

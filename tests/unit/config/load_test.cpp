@@ -162,6 +162,19 @@ TEST(load_http, cors_origins_list_and_set_override) {
     EXPECT_THROW(load_yaml("http: {cors_origins: [{a: 1}]}", {}), config_error);
 }
 
+TEST(load, set_writes_the_limits_and_their_rules) {
+    const options o = test::load_with("", {"limits.publish_rate=10", "limits.publish_burst=2",
+                                           "limits.message_size=[{match: \"a/#\", max_bytes: 1KiB}]"});
+    EXPECT_EQ(o.limits.publish_rate, 10u);
+    EXPECT_EQ(o.limits.publish_burst, 2u);
+    ASSERT_EQ(o.limits.message_size.size(), 1u);
+    EXPECT_EQ(o.limits.message_size[0].max_bytes, 1024u);
+    EXPECT_TRUE(test::fails_with([] { test::load_with("", {"limits.message_size.0.max_bytes=0"}); },
+                                 "limits.message_size.0", "index past the end"));
+    EXPECT_TRUE(test::fails_with([] { test::load_with("", {"limits.publish_burst=3"}); }, "limits.publish_burst",
+                                 "has no effect without limits.publish_rate"));
+}
+
 TEST(load, set_reaches_into_the_retention_list) {
     const options o = load_with("", {"retention=[{match: \"a/#\"}]", "retention.0.max_age=1h", "store.sync=none"});
     ASSERT_EQ(o.retention.size(), 1u);

@@ -34,6 +34,11 @@ TEST(to_yaml, everything_non_default_round_trips) {
     o.mqtt.max_session_expiry = 90min;
     o.mqtt.shared_subscriptions = false;
     o.limits.write_queue_low_watermark = 100;
+    o.limits.publish_rate = 50;
+    o.limits.publish_burst = 5;
+    o.limits.max_connections_per_address = 0;
+    o.limits.max_subscriptions = 7;
+    o.limits.message_size = {{.match = "chat/#", .max_bytes = 4096}, {.match = "#", .max_bytes = 1000}};
     o.sys.interval = 61s;
     o.shutdown.grace = 1500ms;
     o.broker.shards = 3;
@@ -49,6 +54,9 @@ TEST(to_yaml, everything_non_default_round_trips) {
     EXPECT_EQ(back.auth.users[0].password, "yes");
     EXPECT_EQ(back.mqtt.max_packet_size, 1000u);
     EXPECT_EQ(back.shutdown.grace, 1500ms);
+    EXPECT_EQ(back.limits.publish_burst, 5u); // and the rest of limits: to_yaml(back) == y below
+    ASSERT_EQ(back.limits.message_size.size(), 2u);
+    EXPECT_EQ(back.limits.message_size[1].match, "#");
     EXPECT_EQ(to_yaml(back), y) << y;
 }
 

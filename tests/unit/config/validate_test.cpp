@@ -100,6 +100,18 @@ TEST(validate, limits_and_rest) {
     EXPECT_TRUE(rejects([](options& o) { o.limits.write_queue_high_watermark = 32u << 20; },
                         "limits.write_queue_high_watermark", "must be at most write_queue_max (16MiB), got 32MiB"));
     EXPECT_TRUE(rejects([](options& o) { o.limits.max_connections = 0; }, "limits.max_connections", "at least 1"));
+    EXPECT_TRUE(rejects([](options& o) { o.limits.publish_rate = 10'000'001; }, "limits.publish_rate",
+                        "must be 0..10000000, got 10000001"));
+    EXPECT_TRUE(rejects([](options& o) { o.limits.publish_burst = 5; }, "limits.publish_burst",
+                        "has no effect without limits.publish_rate"));
+    EXPECT_TRUE(rejects([](options& o) { o.limits.publish_rate = 1, o.limits.publish_burst = 20'000'000; },
+                        "limits.publish_burst", "must be 0..10000000"));
+    EXPECT_TRUE(rejects([](options& o) { o.limits.max_subscriptions = 20'000'000; }, "limits.max_subscriptions",
+                        "must be 0..10000000"));
+    EXPECT_TRUE(rejects([](options& o) { o.limits.message_size = {{"a", 1}, {"#", 0}}; },
+                        "limits.message_size.1.max_bytes", "must be 1..268435456, got 0"));
+    EXPECT_TRUE(rejects([](options& o) { o.limits.message_size = {{"#", (256u << 20) + 1}}; },
+                        "limits.message_size.0.max_bytes", "must be 1..268435456"));
     EXPECT_TRUE(rejects([](options& o) { o.sys.interval = 0s; }, "sys.interval", "at least 1s"));
     EXPECT_TRUE(rejects([](options& o) { o.shutdown.grace = -1ms; }, "shutdown.grace", "negative"));
     EXPECT_TRUE(rejects([](options& o) { o.broker.shards = 257; }, "broker.shards", "must be 0..256, got 257"));

@@ -7,6 +7,7 @@
 #include "runnel/config/options.hpp"
 #include "runnel/core/message.hpp"
 #include "runnel/core/topic.hpp"
+#include "runnel/limits/guard.hpp"
 #include "runnel/net/transport.hpp"
 
 #include <atomic>
@@ -40,6 +41,8 @@ struct http_context {
     std::vector<std::unordered_set<channel_watch*>> watches;
     /// Long-polls and SSE streams open now, over every worker (http.max_streams).
     std::shared_ptr<std::atomic<std::size_t>> streams = std::make_shared<std::atomic<std::size_t>>(0);
+    /// Publish rate, message sizes, subscriptions; counts every limit (never null once served).
+    limits::guard* guard = nullptr;
 };
 
 /// Wakes every long-poll and SSE stream of the calling worker so they finish (node shutdown).

@@ -5,6 +5,7 @@
 /// message), or, for a text transport (JSON), one message per buffer, all sent in one syscall
 /// (transport_stream corking).
 /// Affinity: the connection's worker. Owns the WebSocket stream and the transport below it.
+#include "runnel/limits/stats.hpp"
 #include "runnel/net/transport.hpp"
 #include "runnel/net/transport_stream.hpp"
 
@@ -16,8 +17,9 @@ class ws_transport final : public net::transport {
 public:
     using ws_stream = boost::beast::websocket::stream<net::transport_stream>;
 
-    ws_transport(ws_stream ws, std::string remote, bool loopback, const char* kind, bool binary = true)
-        : ws_(std::move(ws)), remote_(std::move(remote)), loopback_(loopback), kind_(kind) {
+    ws_transport(ws_stream ws, std::string remote, bool loopback, const char* kind, bool binary = true,
+                 limits::stats* stats = nullptr)
+        : ws_(std::move(ws)), remote_(std::move(remote)), loopback_(loopback), kind_(kind), stats_(stats) {
         ws_.binary(binary);
     }
     /// Reads one whole message into `out` (replacing it); `binary` tells its frame type.
@@ -37,6 +39,9 @@ private:
     std::string remote_;
     bool loopback_;
     const char* kind_;
+    limits::stats* stats_;
+    /// Counts a read that a limit ended.
+    void count(const boost::system::error_code& ec) noexcept;
 };
 
 } // namespace runnel::gateway::http

@@ -68,6 +68,10 @@ private:
     bool connect_checks(const wire::connect& p);
     void accept_connect(wire::connect p, broker::session* s, bool present, std::string assigned);
     bool handle_publish(wire::publish p);
+    /// limits.publish_rate (publish_rate.cpp): true when `p` may be handled now or after a wait
+    /// (no negative acknowledgement possible: the reader stops until a token is there); false
+    /// when it was refused (v5 QoS 1/2: 0x96) or the connection closes.
+    boost::asio::awaitable<bool> pace_publish(wire::publish& p);
     bool resolve_topic_alias(wire::publish& p);
     bool check_publish(const wire::publish& p);
     void route_publish(wire::publish p);
@@ -97,6 +101,8 @@ private:
     std::string inbuf_;
     boost::asio::steady_timer timer_;         // connect timeout, then keep alive
     boost::asio::steady_timer session_ready_; // reader waits here while the session opens
+    boost::asio::steady_timer pace_;          // reader waits here for a publish token
+    limits::token_bucket publish_bucket_;
     std::chrono::steady_clock::time_point last_seen_;
     std::chrono::steady_clock::duration keep_alive_{};
 

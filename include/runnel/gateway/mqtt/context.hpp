@@ -6,6 +6,7 @@
 #include "runnel/auth/authenticator.hpp"
 #include "runnel/broker/broker.hpp"
 #include "runnel/core/topic.hpp"
+#include "runnel/limits/guard.hpp"
 #include "runnel/net/write_queue.hpp"
 #include "runnel/obs/metrics.hpp"
 
@@ -54,14 +55,15 @@ struct stats {
 
 struct context {
     context(options o, broker::broker& b, const auth::authenticator& a, obs::registry& r,
-            boost::asio::thread_pool& blocking, std::size_t workers)
-        : opts(std::move(o)), broker(b), auth(a), counters(r), blocking_pool(blocking), live(workers) {}
+            boost::asio::thread_pool& blocking, std::size_t workers, limits::guard& g)
+        : opts(std::move(o)), broker(b), auth(a), counters(r), blocking_pool(blocking), live(workers), guard(g) {}
     const options opts;
     broker::broker& broker;
     const auth::authenticator& auth;
     stats counters;
     boost::asio::thread_pool& blocking_pool;
     std::vector<std::unordered_set<connection*>> live; // [worker]: open connections
+    limits::guard& guard; // publish rate, subscriptions, message sizes; counts every limit
 };
 
 } // namespace runnel::gateway::mqtt

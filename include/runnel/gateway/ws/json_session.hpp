@@ -11,6 +11,7 @@
 #include "runnel/broker/session_sink.hpp"
 #include "runnel/codec/json/request.hpp"
 #include "runnel/gateway/http/ws_transport.hpp"
+#include "runnel/limits/guard.hpp"
 #include "runnel/net/write_queue.hpp"
 #include "runnel/obs/metrics.hpp"
 
@@ -37,14 +38,15 @@ struct json_stats {
 
 struct json_context {
     json_context(broker::broker& b, const auth::authenticator& a, codec::json::limits l, net::queue_limits q,
-                 obs::registry& r, std::size_t workers)
-        : broker(b), auth(a), limits(l), queue(q), counters(r), live(workers) {}
+                 obs::registry& r, std::size_t workers, runnel::limits::guard& g)
+        : broker(b), auth(a), limits(l), queue(q), counters(r), live(workers), guard(g) {}
     broker::broker& broker;
     const auth::authenticator& auth;
     const codec::json::limits limits;
     const net::queue_limits queue;
     json_stats counters;
     std::vector<std::unordered_set<json_session*>> live; // [worker]; touched on that worker only
+    runnel::limits::guard& guard; // publish rate, subscriptions, message sizes
     /// The last push each worker encoded: a message fans out to many sessions of one worker in
     /// a row, so it is encoded once per worker, not once per subscriber. [worker]
     struct encoded_push {
@@ -105,6 +107,7 @@ private:
     /// Replayed filters and their horizons: a live push at or below one was replayed.
     std::vector<std::pair<std::string, std::uint64_t>> replayed_;
     boost::asio::steady_timer replay_wait_;     // a replay page waits for the queue to drain
+    runnel::limits::token_bucket publish_bucket_;
 };
 
 } // namespace runnel::gateway::ws
