@@ -26,7 +26,7 @@ certs:
 
 fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DRUNNEL_FUZZ=ON -DRUNNEL_TESTS=OFF -DRUNNEL_BENCH=OFF
-	cmake --build build-fuzz --target mqtt_decoder_fuzz json_request_fuzz http_query_fuzz client_frames_fuzz store_record_fuzz history_token_fuzz
+	cmake --build build-fuzz --target mqtt_decoder_fuzz json_request_fuzz http_query_fuzz client_frames_fuzz store_record_fuzz history_token_fuzz token_fuzz
 
 clean:
 	rm -rf $(BUILD) build-fuzz

@@ -145,15 +145,12 @@ std::optional<claims> verify(std::string_view token, const keyring& keys, std::i
     return c;
 }
 
-std::string sign(const claims& c, const key& k) {
+std::string sign_raw(std::string_view header_json, std::string_view payload_json, const key& k) {
     init_sodium();
     if (k.alg == key_alg::eddsa && k.private_key.size() != crypto_sign_SECRETKEYBYTES)
         throw std::invalid_argument("key '" + k.kid + "' has no Ed25519 private key");
     if (k.alg == key_alg::hs256 && k.secret.empty()) throw std::invalid_argument("key '" + k.kid + "' has no secret");
-    json::object header{{"alg", to_string(k.alg)}, {"typ", "JWT"}};
-    if (!k.kid.empty()) header["kid"] = k.kid;
-    std::string input = to_base64url(json::serialize(header)) + '.' +
-                        to_base64url(json::serialize(detail::claims_to_json(c)));
+    std::string input = to_base64url(header_json) + '.' + to_base64url(payload_json);
     std::string sig;
     if (k.alg == key_alg::eddsa) {
         sig.resize(crypto_sign_BYTES);
@@ -164,6 +161,12 @@ std::string sign(const claims& c, const key& k) {
         sig = hmac_sha256(k.secret, input);
     }
     return input + '.' + to_base64url(sig);
+}
+
+std::string sign(const claims& c, const key& k) {
+    json::object header{{"alg", to_string(k.alg)}, {"typ", "JWT"}};
+    if (!k.kid.empty()) header["kid"] = k.kid;
+    return sign_raw(json::serialize(header), json::serialize(detail::claims_to_json(c)), k);
 }
 
 key generate_eddsa_key(std::string kid) {

@@ -71,5 +71,7 @@ std::optional<claims> verify(std::string_view token, const keyring& keys, std::i
 /// Signs `c` with `k` (EdDSA needs private_key). `kid` goes in the header; grants as a JSON
 /// object of pattern -> [actions].
 std::string sign(const claims& c, const key& k);
+/// Signs arbitrary header and payload JSON text (tests and fuzzing reach the claim parser with it).
+std::string sign_raw(std::string_view header_json, std::string_view payload_json, const key& k);
 
 } // namespace runnel::auth
