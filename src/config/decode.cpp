@@ -35,6 +35,8 @@ tls_options decode_tls(map_reader r) {
     r.string("ca", t.ca);
     r.boolean("require_client_cert", t.require_client_cert);
     r.string("min_version", t.min_version);
+    r.string("identity", t.identity);
+    r.duration("handshake_timeout", t.handshake_timeout);
     r.finish();
     return t;
 }

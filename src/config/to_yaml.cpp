@@ -31,6 +31,8 @@ void emit_listener(YAML::Emitter& e, const listener& l) {
         kv(e, "ca", l.tls->ca);
         kv(e, "require_client_cert", l.tls->require_client_cert);
         kv(e, "min_version", l.tls->min_version);
+        kv(e, "identity", l.tls->identity);
+        kv(e, "handshake_timeout", format_duration(l.tls->handshake_timeout));
         e << YAML::EndMap;
     }
     kv(e, "max_connections", l.max_connections);

@@ -46,6 +46,14 @@ void check_tls(const tls_options& t, const std::string& path) {
         throw config_error(join(path, "ca"), "required when require_client_cert is true");
     }
     check_one_of(join(path, "min_version"), t.min_version, {"1.2", "1.3"});
+    check_one_of(join(path, "identity"), t.identity, {"none", "cn", "dn"});
+    if (t.identity != "none" && t.ca.empty()) {
+        throw config_error(join(path, "identity"), "needs tls.ca to verify client certificates (identity " + t.identity + ")");
+    }
+    if (t.handshake_timeout.count() < 100 || t.handshake_timeout.count() > 600'000) {
+        throw config_error(join(path, "handshake_timeout"), "must be 100ms..10m, got " +
+                           std::to_string(t.handshake_timeout.count()) + "ms");
+    }
 }
 
 std::string lower(std::string s) {

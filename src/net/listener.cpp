@@ -17,7 +17,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 listener::listener(runtime& rt, const std::string& host, std::uint16_t port,
-                   std::shared_ptr<asio::ssl::context> tls, admission limits, accept_fn fn)
+                   std::shared_ptr<tls_server> tls, admission limits, accept_fn fn)
     : rt_(rt), host_(host), tls_(std::move(tls)), limits_(std::move(limits)),
       on_accept_(std::move(fn)), acceptor_(rt.context(0)) {
     boost::system::error_code ec;
@@ -98,7 +98,7 @@ void listener::hand_over(tcp::socket socket, std::size_t worker, std::shared_ptr
     });
     // The socket already belongs to `worker`'s io_context; finish on that thread.
     asio::post(socket.get_executor(), [this, s = std::move(socket), slot = std::move(slot), worker]() mutable {
-        auto t = tls_ ? make_tls_transport(std::move(s), *tls_) : make_tcp_transport(std::move(s));
+        auto t = tls_ ? make_tls_transport(std::move(s), tls_) : make_tcp_transport(std::move(s));
         on_accept_(std::move(t), worker, std::move(slot));
     });
 }

@@ -1,9 +1,12 @@
 #include "runnel/net/tcp_transport.hpp"
 
+#include "runnel/net/tls_server.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -86,15 +89,27 @@ public:
     const char* kind() const noexcept override { return "tcp"; }
 };
 
-/// Server side (no `client_host`) or client side: the client handshake sends SNI and checks
+/// Holds a server transport's context; a base listed before the stream, so it is built
+/// before and destroyed after the stream made from it.
+struct context_holder {
+    std::shared_ptr<asio::ssl::context> held_context; // the listener's context current at accept
+};
+
+/// Server side (`server` set) or client side: the client handshake sends SNI and checks
 /// the server's name.
-class tls_transport final : public stream_transport<asio::ssl::stream<tcp::socket>> {
+class tls_transport final : private context_holder, public stream_transport<asio::ssl::stream<tcp::socket>> {
 public:
     tls_transport(tcp::socket s, asio::ssl::context& ctx, std::optional<std::string> client_host = std::nullopt)
         : stream_transport(describe(s), std::move(s), ctx), client_host_(std::move(client_host)) {
         lowest().set_option(tcp::no_delay(true));
     }
+    tls_transport(tcp::socket s, std::shared_ptr<asio::ssl::context> ctx, std::shared_ptr<const tls_server> server)
+        : context_holder{std::move(ctx)}, stream_transport(describe(s), std::move(s), *held_context),
+          server_(std::move(server)) {
+        lowest().set_option(tcp::no_delay(true));
+    }
     asio::awaitable<boost::system::error_code> handshake() override {
+        if (server_) co_return co_await server_handshake();
         auto role = asio::ssl::stream_base::server;
         if (client_host_) {
             role = asio::ssl::stream_base::client;
@@ -112,9 +127,45 @@ public:
         co_await stream_.async_shutdown(use_tuple);
     }
     const char* kind() const noexcept override { return "tls"; }
+    std::optional<std::string> peer_identity() const override { return identity_; }
 
 private:
+    /// Races the handshake against tls.handshake_timeout: a client that opens TCP and never
+    /// finishes the handshake (or trickles it) is closed and counted.
+    asio::awaitable<boost::system::error_code> server_handshake() {
+        struct race {
+            bool done = false;
+            bool timed_out = false;
+        };
+        auto state = std::make_shared<race>();
+        asio::steady_timer deadline(stream_.get_executor(), server_->options().handshake_timeout);
+        // Runs on this worker like the handshake; once `done` is set it must not touch `this`.
+        deadline.async_wait([this, state](const boost::system::error_code& ec) {
+            if (ec || state->done) return;
+            state->timed_out = true;
+            boost::system::error_code ignored;
+            lowest().close(ignored);
+        });
+        auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
+        state->done = true;
+        deadline.cancel();
+        const auto& c = server_->counters();
+        if (state->timed_out) {
+            if (c.handshake_timeouts) c.handshake_timeouts->inc();
+            if (c.limits) c.limits->hit(limits::limit::handshake_timeout);
+            co_return asio::error::timed_out;
+        }
+        if (ec) {
+            if (c.handshake_errors) c.handshake_errors->inc();
+            co_return ec;
+        }
+        identity_ = net::peer_identity(stream_.native_handle(), server_->options().identity);
+        co_return ec;
+    }
+
+    std::shared_ptr<const tls_server> server_;
     std::optional<std::string> client_host_;
+    std::optional<std::string> identity_;
 };
 
 } // namespace
@@ -123,8 +174,9 @@ transport_ptr make_tcp_transport(tcp::socket socket) {
     return std::make_unique<tcp_transport>(std::move(socket));
 }
 
-transport_ptr make_tls_transport(tcp::socket socket, asio::ssl::context& ctx) {
-    return std::make_unique<tls_transport>(std::move(socket), ctx);
+transport_ptr make_tls_transport(tcp::socket socket, std::shared_ptr<const tls_server> server) {
+    auto ctx = server->current();
+    return std::make_unique<tls_transport>(std::move(socket), std::move(ctx), std::move(server));
 }
 
 transport_ptr make_tls_client_transport(tcp::socket socket, asio::ssl::context& ctx, std::string host) {

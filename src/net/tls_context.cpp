@@ -18,6 +18,9 @@ std::unique_ptr<ssl::context> make_server_tls(const tls_files& f) {
     if (ec) throw std::runtime_error("tls.cert: cannot load '" + f.cert + "': " + ec.message());
     ctx->use_private_key_file(f.key, ssl::context::pem, ec);
     if (ec) throw std::runtime_error("tls.key: cannot load '" + f.key + "': " + ec.message());
+    // OpenSSL may keep a key that does not match the certificate until the first handshake.
+    if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+        throw std::runtime_error("tls.key: '" + f.key + "' does not match the certificate '" + f.cert + "'");
     if (!f.ca.empty()) {
         ctx->load_verify_file(f.ca, ec);
         if (ec) throw std::runtime_error("tls.ca: cannot load '" + f.ca + "': " + ec.message());

@@ -4,6 +4,7 @@
 #include "revocations.hpp"
 #include "runtime_dispatcher.hpp"
 #include "sys_publisher.hpp"
+#include "tls_listeners.hpp"
 
 #include "runnel/auth/authenticator.hpp"
 #include "runnel/auth/revocations.hpp"
@@ -15,7 +16,7 @@
 #include "runnel/gateway/mqtt/connection.hpp"
 #include "runnel/limits/guard.hpp"
 #include "runnel/net/listener.hpp"
-#include "runnel/net/tls_context.hpp"
+#include "runnel/net/tls_server.hpp"
 #include "runnel/obs/log.hpp"
 #include "runnel/store/rocksdb_retention_log.hpp"
 
@@ -88,7 +89,7 @@ struct node::impl {
         : opts(std::move(o)), rt(opts.node.workers), dispatcher(rt), blocking(2),
           retention_of(retention_rules(opts.retention)),
           log(opts.store.enabled ? (make_log ? make_log : open_rocksdb)(log_options(opts, retention_of)) : nullptr),
-          limit_stats(metrics), guard(limit_options(opts.limits), limit_stats),
+          limit_stats(metrics), tls_stats(metrics), guard(limit_options(opts.limits), limit_stats),
           per_address(std::make_shared<limits::address_counter>(opts.limits.max_connections_per_address)),
           bstats(metrics),
           brk(dispatcher, broker::broker_options{opts.broker.shards,
@@ -128,9 +129,9 @@ struct node::impl {
 
     void open_listeners() {
         for (const auto& l : opts.listeners) {
-            std::shared_ptr<boost::asio::ssl::context> tls;
+            std::shared_ptr<net::tls_server> tls;
             if (l.tls) {
-                tls = net::make_server_tls({l.tls->cert, l.tls->key, l.tls->ca, l.tls->require_client_cert, l.tls->min_version});
+                tls = std::make_shared<net::tls_server>(tls_server_options(*l.tls), tls_stats.counters(limit_stats));
             }
             net::listener::accept_fn fn;
             if (l.proto == config::protocol::mqtt) {
@@ -190,6 +191,7 @@ struct node::impl {
     store::retention_fn retention_of;
     std::unique_ptr<store::retention_log> log; // outlives the broker (declared before it)
     limits::stats limit_stats;
+    tls_metrics tls_stats;
     limits::guard guard;
     std::shared_ptr<limits::address_counter> per_address; // shared by the mqtt and http listeners
     broker::broker_stats bstats;
@@ -258,6 +260,27 @@ void node::stop() {
     i.rt.halt();
     i.blocking.join();
     RUNNEL_LOG_INFO(obs::server_log(), "stopped");
+}
+
+std::size_t node::reload_tls() {
+    auto& i = *impl_;
+    std::size_t failed = 0;
+    for (std::size_t k = 0; k < i.listeners.size(); ++k) {
+        auto* tls = i.listeners[k]->tls_settings();
+        if (!tls) continue;
+        const auto& b = i.bound[k];
+        if (auto err = tls->reload()) {
+            ++failed;
+            i.tls_stats.reload_error.inc();
+            RUNNEL_LOG_ERROR(obs::server_log(), "TLS reload failed for listener {}:{}, keeping the old certificate: {}",
+                             b.host, b.port, *err);
+        } else {
+            i.tls_stats.reload_ok.inc();
+            RUNNEL_LOG_INFO(obs::server_log(), "TLS reloaded for listener {}:{} cert={}", b.host, b.port,
+                            tls->options().files.cert);
+        }
+    }
+    return failed;
 }
 
 const std::vector<bound_listener>& node::listeners() const noexcept { return impl_->bound; }

@@ -1,4 +1,5 @@
-// `runnel serve`: load the config, start a node, stop gracefully on SIGINT/SIGTERM.
+// `runnel serve`: load the config, start a node, stop gracefully on SIGINT/SIGTERM, reload the
+// TLS certificates on SIGHUP.
 #include "runnel/server/serve.hpp"
 
 #include "runnel/config/load.hpp"
@@ -14,6 +15,19 @@
 #include <iostream>
 
 namespace runnel::server {
+namespace {
+
+/// Each SIGHUP reloads every TLS listener's files; the set waits again for the next one.
+void on_hangup(boost::asio::signal_set& hup, node& n) {
+    hup.async_wait([&hup, &n](const boost::system::error_code& ec, int) {
+        if (ec) return; // cancelled at shutdown
+        RUNNEL_LOG_INFO(obs::server_log(), "SIGHUP: reloading TLS certificates");
+        n.reload_tls();
+        on_hangup(hup, n);
+    });
+}
+
+} // namespace
 
 void add_serve_command(CLI::App& app, serve_args& a) {
     auto* s = app.add_subcommand("serve", "Run a node");
@@ -56,8 +70,11 @@ int run_serve(const serve_args& a) {
     n->start();
     boost::asio::io_context main_ctx;
     boost::asio::signal_set signals(main_ctx, SIGINT, SIGTERM);
+    boost::asio::signal_set hup(main_ctx, SIGHUP);
+    on_hangup(hup, *n);
     signals.async_wait([&](const boost::system::error_code&, int sig) {
         RUNNEL_LOG_INFO(obs::server_log(), "signal {}: shutting down", sig);
+        hup.cancel(); // lets main_ctx.run() return
     });
     main_ctx.run();
     n->stop();

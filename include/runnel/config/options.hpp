@@ -25,6 +25,10 @@ struct tls_options {
     std::string ca; // optional CA for client certs
     bool require_client_cert = false;
     std::string min_version = "1.2"; // "1.2" | "1.3"
+    /// "none" | "cn" | "dn": a verified client certificate (needs `ca`) names the client by its
+    /// subject's CN or RFC 2253 DN (auth.certificate.grants), or is only checked.
+    std::string identity = "none";
+    milliseconds handshake_timeout{10000}; // a TLS handshake not done within it is closed
 };
 
 enum class protocol { mqtt, http, admin };

@@ -20,7 +20,7 @@ enum class limit : std::uint8_t {
     body_size,               // http.max_body: 413
     frame_size,              // http.max_frame: WebSocket close 1009
     packet_size,             // mqtt.max_packet_size: DISCONNECT 0x95
-    handshake_timeout,       // mqtt.connect_timeout, http.handshake_timeout
+    handshake_timeout,       // mqtt.connect_timeout, http.handshake_timeout, listeners[].tls.handshake_timeout
     idle_timeout,            // http.idle_timeout, MQTT keep alive
     connections,             // limits.max_connections: CONNACK 0x97
     listener_connections,    // listeners[].max_connections: closed at accept

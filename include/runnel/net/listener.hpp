@@ -7,10 +7,10 @@
 #include "runnel/limits/address_counter.hpp"
 #include "runnel/limits/stats.hpp"
 #include "runnel/net/runtime.hpp"
+#include "runnel/net/tls_server.hpp"
 #include "runnel/net/transport.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
 #include <functional>
@@ -33,9 +33,10 @@ public:
     };
 
     /// Binds at once (so port 0 is resolved and bind errors surface at startup; throws
-    /// std::runtime_error naming the address). `tls` may be null.
+    /// std::runtime_error naming the address). `tls` may be null (plain TCP); each accepted
+    /// connection takes its current context, so tls->reload() affects only later ones.
     listener(runtime& rt, const std::string& host, std::uint16_t port,
-             std::shared_ptr<boost::asio::ssl::context> tls, admission limits, accept_fn fn);
+             std::shared_ptr<tls_server> tls, admission limits, accept_fn fn);
     ~listener();
 
     void start();
@@ -44,6 +45,8 @@ public:
     std::uint16_t port() const noexcept { return port_; }
     const std::string& host() const noexcept { return host_; }
     bool tls() const noexcept { return tls_ != nullptr; }
+    /// Null for a plain listener.
+    tls_server* tls_settings() const noexcept { return tls_.get(); }
 
     std::size_t live() const noexcept { return live_->load(std::memory_order_relaxed); }
 
@@ -55,7 +58,7 @@ private:
     runtime& rt_;
     std::string host_;
     std::uint16_t port_ = 0;
-    std::shared_ptr<boost::asio::ssl::context> tls_;
+    std::shared_ptr<tls_server> tls_;
     admission limits_;
     accept_fn on_accept_;
     boost::asio::ip::tcp::acceptor acceptor_;

@@ -18,8 +18,8 @@ struct tls_files {
     std::string min_version = "1.2"; // "1.2" or "1.3"
 };
 
-/// Throws std::runtime_error naming the file when a certificate or key cannot be loaded;
-/// called at startup only.
+/// Throws std::runtime_error naming the file when a certificate, key or CA cannot be loaded or
+/// the key does not match the certificate; called at startup and by tls_server::reload().
 std::unique_ptr<boost::asio::ssl::context> make_server_tls(const tls_files& files);
 
 struct tls_client_files {

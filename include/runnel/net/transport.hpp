@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -47,6 +48,10 @@ public:
     /// True when the peer address is in 127.0.0.0/8 or ::1.
     virtual bool loopback() const noexcept = 0;
     virtual const char* kind() const noexcept = 0; // "tcp", "tls", ...
+    /// The client certificate's subject when the listener names clients by certificate
+    /// (tls.identity cn|dn) and the client sent one that verified; known after handshake().
+    /// Gateways put it in auth::credentials::certificate_subject.
+    virtual std::optional<std::string> peer_identity() const { return std::nullopt; }
 };
 
 using transport_ptr = std::unique_ptr<transport>;

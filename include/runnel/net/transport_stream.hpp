@@ -31,6 +31,7 @@ public:
     explicit transport_stream(transport_ptr t) : t_(std::move(t)) {}
     executor_type get_executor() { return t_->executor(); }
     transport& inner() noexcept { return *t_; }
+    const transport& inner() const noexcept { return *t_; }
 
     template <class MutableBufferSequence, class Handler>
     auto async_read_some(const MutableBufferSequence& buffers, Handler&& handler) {

@@ -6,6 +6,7 @@
 #include "runnel/config/options.hpp"
 #include "runnel/store/retention_log.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,6 +38,13 @@ public:
     /// Graceful stop: stop accepting, DISCONNECT 0x8B to v5 clients, flush within the grace
     /// period, then end the workers. Idempotent.
     void stop();
+
+    /// Re-reads every TLS listener's certificate, key and CA (SIGHUP). A listener whose files
+    /// load switches new handshakes to them; live connections are untouched. One that fails
+    /// keeps its old certificate, logs the error naming the file and counts
+    /// runnel_tls_reloads_total{result="error"}. Returns how many listeners failed.
+    /// Safe while the node runs (the controlling thread, as for the other calls).
+    std::size_t reload_tls();
 
     const std::vector<bound_listener>& listeners() const noexcept;
     /// Port of the first listener of that kind (0 when none).

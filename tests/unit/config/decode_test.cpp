@@ -29,7 +29,8 @@ listeners:
   - {protocol: mqtt, bind: "[::1]:1883", max_connections: 10}
   - protocol: http
     bind: 0.0.0.0:8443
-    tls: {cert: c.pem, key: k.pem, ca: ca.pem, require_client_cert: true, min_version: "1.3"}
+    tls: {cert: c.pem, key: k.pem, ca: ca.pem, require_client_cert: true, min_version: "1.3", identity: dn,
+          handshake_timeout: 1500ms}
 auth:
   anonymous: {enabled: false, loopback_only: false}
   users: [{username: a, password: b}, {username: c, password_hash: "$argon2id$x"}]
@@ -71,6 +72,10 @@ broker: {shards: 8}
     EXPECT_EQ(o.listeners[1].tls->ca, "ca.pem");
     EXPECT_TRUE(o.listeners[1].tls->require_client_cert);
     EXPECT_EQ(o.listeners[1].tls->min_version, "1.3");
+    EXPECT_EQ(o.listeners[1].tls->identity, "dn");
+    EXPECT_EQ(o.listeners[1].tls->handshake_timeout, std::chrono::milliseconds(1500));
+    EXPECT_EQ(tls_options{}.identity, "none");
+    EXPECT_EQ(tls_options{}.handshake_timeout, std::chrono::seconds(10));
     EXPECT_FALSE(o.auth.anonymous);
     EXPECT_FALSE(o.auth.anonymous_loopback_only);
     ASSERT_EQ(o.auth.users.size(), 2u);

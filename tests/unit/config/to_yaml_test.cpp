@@ -25,7 +25,8 @@ TEST(to_yaml, everything_non_default_round_trips) {
         {.proto = protocol::mqtt, .host = "::1", .port = 1883},
         {.proto = protocol::http, .host = "0.0.0.0", .port = 0, .max_connections = 3},
         {.proto = protocol::admin, .host = "localhost", .port = 9443,
-         .tls = tls_options{.cert = "c", .key = "k", .ca = "ca", .require_client_cert = true, .min_version = "1.3"}},
+         .tls = tls_options{.cert = "c", .key = "k", .ca = "ca", .require_client_cert = true, .min_version = "1.3",
+                                  .identity = "cn", .handshake_timeout = 2500ms}},
     };
     o.auth = {.anonymous = false, .anonymous_loopback_only = false,
               .users = {{.username = "a", .password = "yes"}, {.username = "b", .password_hash = "$argon2id$v=19$m"}}};
@@ -51,6 +52,8 @@ TEST(to_yaml, everything_non_default_round_trips) {
     EXPECT_EQ(back.listeners[1].max_connections, 3u);
     ASSERT_TRUE(back.listeners[2].tls);
     EXPECT_TRUE(back.listeners[2].tls->require_client_cert);
+    EXPECT_EQ(back.listeners[2].tls->identity, "cn");
+    EXPECT_EQ(back.listeners[2].tls->handshake_timeout, 2500ms);
     EXPECT_EQ(back.auth.users[0].password, "yes");
     EXPECT_EQ(back.mqtt.max_packet_size, 1000u);
     EXPECT_EQ(back.shutdown.grace, 1500ms);

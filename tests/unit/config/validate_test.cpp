@@ -46,6 +46,13 @@ TEST(validate, listeners) {
                         "listeners.0.tls.min_version", "expected 1.2|1.3"));
     EXPECT_TRUE(rejects([](options& o) { o.listeners[0].tls = tls_options{.cert = "c", .key = "k", .require_client_cert = true}; },
                         "listeners.0.tls.ca", "required when require_client_cert"));
+    EXPECT_TRUE(rejects([](options& o) { o.listeners[0].tls = tls_options{.cert = "c", .key = "k", .ca = "ca", .identity = "subject"}; },
+                        "listeners.0.tls.identity", "expected none|cn|dn"));
+    EXPECT_TRUE(rejects([](options& o) { o.listeners[0].tls = tls_options{.cert = "c", .key = "k", .identity = "cn"}; },
+                        "listeners.0.tls.identity", "needs tls.ca"));
+    EXPECT_TRUE(rejects([](options& o) {
+        o.listeners[0].tls = tls_options{.cert = "c", .key = "k", .handshake_timeout = std::chrono::milliseconds(50)};
+    }, "listeners.0.tls.handshake_timeout", "must be 100ms..10m"));
     EXPECT_TRUE(rejects(
         [](options& o) {
             o.listeners = {{.port = 1883}, {.proto = protocol::http, .port = 8080}, {.port = 1883}};
