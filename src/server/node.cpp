@@ -110,7 +110,10 @@ struct node::impl {
                    gateway::ws::json_session::start(std::make_shared<gateway::ws::json_session>(
                        json, std::move(t), static_cast<broker::worker_id>(w), std::move(slot)));
                },
-               [this](bool loopback) { return authn.authenticate({std::nullopt, std::nullopt, {}, loopback}).has_value(); },
+               [this](const net::transport& peer) {
+                   return authn.authenticate({std::nullopt, std::nullopt, {}, peer.loopback(), std::nullopt,
+                                              peer.peer_identity()}).has_value();
+               },
                core::topic_limits{opts.mqtt.max_topic_length, opts.mqtt.max_topic_levels}, &brk,
                std::vector<std::unordered_set<gateway::http::channel_watch*>>(rt.size()),
                std::make_shared<std::atomic<std::size_t>>(0), &guard},

@@ -171,7 +171,7 @@ struct session {
                 stream_peer peer{*t, self.lock()};
                 res = co_await handle_long_poll(ctx, req, worker, std::move(peer));
             } else if (is_rest(req)) {
-                res = co_await handle_rest(ctx, req, t->loopback(), publish_bucket);
+                res = co_await handle_rest(ctx, req, *t, publish_bucket);
             } else {
                 res = route(ctx, req);
             }

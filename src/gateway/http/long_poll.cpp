@@ -43,7 +43,7 @@ response too_many_streams(bool keep_alive) {
     return res;
 }
 
-std::optional<response> check_stream_request(const http_context& ctx, const request_t& req, bool loopback) {
+std::optional<response> check_stream_request(const http_context& ctx, const request_t& req, const net::transport& peer) {
     auto ka = req.keep_alive();
     if (req.method() != bhttp::verb::get) {
         auto res = json_error(405, "use GET", ka);
@@ -52,12 +52,12 @@ std::optional<response> check_stream_request(const http_context& ctx, const requ
     }
     if (!origin_allowed(ctx, req)) return json_error(403, "origin not allowed (http.cors_origins)", ka);
     if (!ctx.ready()) return json_error(503, "server is shutting down", false);
-    if (!ctx.anonymous_allowed(loopback)) return json_error(401, "credentials required", ka);
+    if (!ctx.anonymous_allowed(peer)) return json_error(401, "credentials required", ka);
     return std::nullopt;
 }
 
 asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker, stream_peer peer) {
-    if (auto refusal = check_stream_request(ctx, req, peer.t.loopback())) co_return std::move(*refusal);
+    if (auto refusal = check_stream_request(ctx, req, peer.t)) co_return std::move(*refusal);
     auto parsed = read_cursor_query(req, ctx.topics, ctx.guard);
     if (auto* refusal = std::get_if<response>(&parsed)) co_return std::move(*refusal);
     auto q = std::move(std::get<cursor_query>(parsed));

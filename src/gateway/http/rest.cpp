@@ -67,7 +67,7 @@ std::optional<response> check_limits(http_context& ctx, const request_t& req, co
 
 bool is_rest(const request_t& req) { return target_path(req).starts_with(channels_prefix); }
 
-asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback,
+asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, const net::transport& peer,
                                       limits::token_bucket& publish_bucket) {
     auto path = target_path(req);
     auto ka = req.keep_alive();
@@ -81,7 +81,7 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
         co_return res;
     }
     if (!ctx.ready()) co_return json_error(503, "server is shutting down", false);
-    if (!ctx.anonymous_allowed(loopback)) co_return json_error(401, "credentials required", ka);
+    if (!ctx.anonymous_allowed(peer)) co_return json_error(401, "credentials required", ka);
     auto channel = core::percent_decode(encoded);
     if (!channel) co_return json_error(400, "malformed percent-encoding in the channel name", ka);
     if (get) co_return co_await handle_history(ctx, req, std::move(*channel));

@@ -2,6 +2,7 @@
 // REST endpoints of the HTTP listener: `POST /v1/channels/{channel}/messages` (publish) and
 // `GET` of the same path (history, rest_history.cpp).
 #include "responses.hpp"
+#include "runnel/net/transport.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -11,7 +12,7 @@ namespace runnel::gateway::http {
 bool is_rest(const request_t& req);
 /// Answers a REST request; publishes wait for routing before the answer. `publish_bucket` is
 /// the connection's (limits.publish_rate).
-boost::asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback,
+boost::asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, const net::transport& peer,
                                              limits::token_bucket& publish_bucket);
 /// Answers a history request for `channel` (percent-decoded, not yet validated).
 boost::asio::awaitable<response> handle_history(http_context& ctx, const request_t& req, std::string channel);

@@ -89,7 +89,7 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
     auto stall = ctx.opts.idle_timeout;
     // A stopping node just closes: EventSource retries elsewhere, where a 503 would end it.
     if (!ctx.ready()) co_return;
-    std::optional<response> refusal = check_stream_request(ctx, req, t.loopback());
+    std::optional<response> refusal = check_stream_request(ctx, req, t);
     auto parsed = refusal ? std::variant<cursor_query, response>(std::move(*refusal)) : read_cursor_query(req, ctx.topics, ctx.guard);
     if (auto* r = std::get_if<response>(&parsed)) {
         add_cors(ctx, req, *r);

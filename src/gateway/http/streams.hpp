@@ -14,7 +14,7 @@ constexpr std::string_view sse_path = "/v1/stream";
 
 /// The refusal for a long-poll or SSE request that may not proceed (method, shutdown, origin,
 /// credentials), or nullopt.
-std::optional<response> check_stream_request(const http_context& ctx, const request_t& req, bool loopback);
+std::optional<response> check_stream_request(const http_context& ctx, const request_t& req, const net::transport& peer);
 
 /// The connection a long-poll or SSE request came on: `keep` holds the transport's owner alive
 /// for a peer watch (channel_watch::watch_peer) that may outlast the request.

@@ -107,6 +107,7 @@ asio::awaitable<bool> connection::handle_connect(wire::connect p) {
     if (!connect_checks(p)) co_return false;
 
     auth::credentials cred{p.username, p.password, p.client_id, transport_->loopback()};
+    cred.certificate_subject = transport_->peer_identity();
     result<auth::identity> who = make_error_code(errc::not_authorized);
     if (ctx_.auth.expensive(cred)) {
         // Password hashing runs on the blocking pool; the reader resumes on this worker.

@@ -97,7 +97,8 @@ asio::awaitable<void> json_session::run() {
 
 asio::awaitable<bool> json_session::ensure_session(std::string client_id, const std::string& id) {
     if (session_) co_return true;
-    auto who = ctx_.auth.authenticate({std::nullopt, std::nullopt, client_id, t_->loopback()});
+    auto who = ctx_.auth.authenticate({std::nullopt, std::nullopt, client_id, t_->loopback(), std::nullopt,
+                                       t_->peer_identity()});
     if (!who) {
         send(json::encode_error(id, 401, "anonymous access is not allowed from this address"));
         close();

@@ -32,8 +32,9 @@ struct http_context {
     std::function<void(net::transport_ptr, std::size_t worker, std::shared_ptr<void> slot)> on_mqtt;
     /// Takes a WebSocket speaking the JSON protocol (text frames); unset = /ws not served.
     std::function<void(std::unique_ptr<ws_transport>, std::size_t worker, std::shared_ptr<void> slot)> on_json;
-    /// Whether a request without credentials may act (anonymous access, loopback rule).
-    std::function<bool(bool loopback)> anonymous_allowed;
+    /// Whether a request without a token may act: anonymous access (loopback rule) or the
+    /// connection's TLS client certificate identity (net::transport::peer_identity).
+    std::function<bool(const net::transport& peer)> anonymous_allowed;
     core::topic_limits topics;
     broker::broker* broker = nullptr;
     /// Long-polls and SSE streams waiting on each worker, so shutdown can wake them.

@@ -33,6 +33,8 @@ public:
     const std::string& remote() const noexcept override { return remote_; }
     bool loopback() const noexcept override { return loopback_; }
     const char* kind() const noexcept override { return kind_; }
+    /// The TLS connection's client certificate identity, if any (the WebSocket runs on it).
+    std::optional<std::string> peer_identity() const override { return ws_.next_layer().inner().peer_identity(); }
 
 private:
     ws_stream ws_;
