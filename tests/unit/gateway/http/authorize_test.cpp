@@ -21,7 +21,7 @@ auth::key hs_key() { return auth::key{"legacy", auth::key_alg::hs256, {}, {}, st
 
 sys_clock::time_point at(std::int64_t unix_s) { return sys_clock::time_point(std::chrono::seconds(unix_s)); }
 
-struct fixture : ::testing::Test {
+struct http_authorize : ::testing::Test {
     auth::revocation_list revoked;
     auth::static_options opts = [] {
         auth::static_options o;
@@ -65,7 +65,7 @@ const denial& refused(const std::variant<auth::identity, denial>& v) {
 
 } // namespace
 
-TEST_F(fixture, a_bearer_token_or_a_query_token_names_the_subject) {
+TEST_F(http_authorize, a_bearer_token_or_a_query_token_names_the_subject) {
     auto tok = token("alice", {{"chat/#", auth::all_channel_actions}});
     for (const auto& r : {req("/v1/channels/chat%2F1/messages", tok), req("/v1/subscribe?channel=x&token=" + tok)}) {
         auto v = who(r);
@@ -75,7 +75,7 @@ TEST_F(fixture, a_bearer_token_or_a_query_token_names_the_subject) {
     }
 }
 
-TEST_F(fixture, no_token_is_anonymous_only_where_the_authenticator_allows_it) {
+TEST_F(http_authorize, no_token_is_anonymous_only_where_the_authenticator_allows_it) {
     auto v = who(req("/v1/subscribe?channel=x"), true);
     ASSERT_TRUE(std::holds_alternative<auth::identity>(v));
     EXPECT_TRUE(std::get<auth::identity>(v).anonymous);
@@ -89,7 +89,7 @@ TEST_F(fixture, no_token_is_anonymous_only_where_the_authenticator_allows_it) {
     EXPECT_EQ(refused(who(req("/x"), true)).status, 401u);
 }
 
-TEST_F(fixture, bad_expired_and_revoked_tokens_are_401_with_the_reason) {
+TEST_F(http_authorize, bad_expired_and_revoked_tokens_are_401_with_the_reason) {
     auto good = token("alice", {{"#", auth::all_channel_actions}});
     auto forged = good.substr(0, good.rfind('.') + 1) + "AAAA";
     EXPECT_EQ(refused(who(req("/x", forged))).status, 401u);
@@ -109,7 +109,7 @@ TEST_F(fixture, bad_expired_and_revoked_tokens_are_401_with_the_reason) {
     EXPECT_EQ(refused(who(req("/x", good))).message, "token revoked");
 }
 
-TEST_F(fixture, a_missing_grant_is_403_naming_the_action_and_the_channel) {
+TEST_F(http_authorize, a_missing_grant_is_403_naming_the_action_and_the_channel) {
     auth::identity id;
     id.grants = auth::grant_set({{"chat/#", auth::action::subscribe | auth::action::publish}, {"news/+", static_cast<auth::action_set>(auth::action::history)}});
     EXPECT_FALSE(authorize(id, auth::action::publish, "chat/1"));
@@ -125,7 +125,7 @@ TEST_F(fixture, a_missing_grant_is_403_naming_the_action_and_the_channel) {
     EXPECT_EQ(authorize(id, auth::action::subscribe, filters)->message, "no subscribe grant for news/x");
 }
 
-TEST_F(fixture, a_wildcard_filter_needs_one_pattern_covering_all_of_it) {
+TEST_F(http_authorize, a_wildcard_filter_needs_one_pattern_covering_all_of_it) {
     auth::identity id;
     id.grants = auth::grant_set({{"chat/+", auth::all_channel_actions}, {"chat/+/+", auth::all_channel_actions},
                                  {"#", static_cast<auth::action_set>(auth::action::publish)}});
@@ -143,7 +143,7 @@ TEST_F(fixture, a_wildcard_filter_needs_one_pattern_covering_all_of_it) {
     EXPECT_FALSE(authorize(id, auth::action::publish, "any/thing"));
 }
 
-TEST_F(fixture, denials_answer_in_the_json_error_shape_and_401_names_bearer) {
+TEST_F(http_authorize, denials_answer_in_the_json_error_shape_and_401_names_bearer) {
     auto unauth = denial_response(denial{401, "token expired"}, true);
     EXPECT_EQ(unauth.result_int(), 401u);
     EXPECT_EQ(unauth[bhttp::field::www_authenticate], "Bearer realm=\"runnel\"");
@@ -155,7 +155,7 @@ TEST_F(fixture, denials_answer_in_the_json_error_shape_and_401_names_bearer) {
     EXPECT_EQ(forbidden.body(), R"({"error":{"code":403,"message":"no publish grant for chat/1"}})");
 }
 
-TEST_F(fixture, a_session_ends_when_its_token_does) {
+TEST_F(http_authorize, a_session_ends_when_its_token_does) {
     auth::identity anon;
     EXPECT_FALSE(expiry(anon));
     EXPECT_FALSE(expired(anon, at(T + 1'000'000)));
