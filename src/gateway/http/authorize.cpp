@@ -3,6 +3,7 @@
 #include "request_token.hpp"
 
 #include "runnel/core/topic.hpp"
+#include "runnel/core/url.hpp"
 
 #include <boost/beast/http/field.hpp>
 
@@ -12,6 +13,9 @@ using sys_clock = std::chrono::system_clock;
 
 std::variant<auth::identity, denial> identify(const auth::authenticator& authn, const request_t& req, bool loopback,
                                               sys_clock::time_point now) {
+    auto target = std::string_view(req.target());
+    if (auto q = target.find('?'); q != target.npos && !core::parse_query(target.substr(q + 1)))
+        return denial{400, "malformed percent-encoding in the query"};
     auto tok = request_token(req);
     if (auto* bad = std::get_if<bad_token_syntax>(&tok)) return denial{401, bad->message};
     std::optional<std::string> token;

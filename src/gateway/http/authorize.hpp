@@ -19,14 +19,18 @@
 namespace runnel::gateway::http {
 
 struct denial {
-    unsigned status = 401;       // 401: credentials; 403: a grant is missing
+    unsigned status = 401;       // 401: credentials; 403: a grant is missing; 400: a malformed query
     std::string message;         // for the client: "token expired", "no publish grant for chat/1"
     std::string_view action = "connect"; // runnel_auth_denied_total's label
+
+    /// Whether it counts in runnel_auth_denied_total (a malformed request is no auth denial).
+    bool counted() const noexcept { return status == 401 || status == 403; }
 };
 
 /// The identity `req` presents: its token (Bearer or ?token=), or anonymous when the
 /// authenticator allows it for this peer. A 401 denial otherwise (bad token syntax, bad,
-/// expired or revoked token, anonymous off). `now` is Unix time, for the expiry check.
+/// expired or revoked token, anonymous off); 400 for a query string that does not decode (no
+/// one can tell whether it held a token). `now` is Unix time, for the expiry check.
 std::variant<auth::identity, denial> identify(const auth::authenticator& authn, const request_t& req, bool loopback,
                                               std::chrono::system_clock::time_point now);
 /// The same for a token (or none) a client presented some other way (JSON `connect`).

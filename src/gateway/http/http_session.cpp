@@ -101,7 +101,7 @@ struct session {
                        ? identify(*ctx.authn, req, t->loopback(), std::chrono::system_clock::now())
                        : std::variant<auth::identity, denial>(denial{401, std::get<bad_token_syntax>(tok).message});
         if (auto* d = std::get_if<denial>(&who)) {
-            ctx.denied->count(d->action);
+            if (d->counted()) ctx.denied->count(d->action);
             return denial_response(*d, false);
         }
         token = std::move(std::get<std::string>(tok));

@@ -55,7 +55,7 @@ std::variant<auth::identity, response> check_stream_request(http_context& ctx, c
     if (!ctx.ready()) return json_error(503, "server is shutting down", false);
     auto who = identify(*ctx.authn, req, loopback, std::chrono::system_clock::now());
     if (auto* d = std::get_if<denial>(&who)) {
-        ctx.denied->count(d->action);
+        if (d->counted()) ctx.denied->count(d->action);
         return denial_response(*d, ka);
     }
     return std::move(std::get<auth::identity>(who));

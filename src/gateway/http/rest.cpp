@@ -84,7 +84,7 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
     if (!ctx.ready()) co_return json_error(503, "server is shutting down", false);
     auto who = identify(*ctx.authn, req, loopback, std::chrono::system_clock::now());
     if (auto* d = std::get_if<denial>(&who)) {
-        ctx.denied->count(d->action);
+        if (d->counted()) ctx.denied->count(d->action);
         co_return denial_response(*d, ka);
     }
     auto channel = core::percent_decode(encoded);

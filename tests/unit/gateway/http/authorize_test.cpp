@@ -102,6 +102,11 @@ TEST_F(http_authorize, bad_expired_and_revoked_tokens_are_401_with_the_reason) {
     basic.set(bhttp::field::authorization, "Basic YTpi");
     EXPECT_EQ(refused(who(basic)).status, 401u);
     EXPECT_EQ(refused(who(req("/x?token=" + token("bob", {}), good))).status, 401u);
+    // A query that does not decode is a bad request, whatever it held.
+    auto garbled = refused(who(req("/v1/subscribe?channel=a%ZZ", good)));
+    EXPECT_EQ(garbled.status, 400u);
+    EXPECT_FALSE(garbled.counted());
+    EXPECT_TRUE(refused(who(req("/x", forged))).counted());
     // A token never falls back to anonymous, even where anonymous is allowed.
     EXPECT_EQ(refused(identify(*authn, req("/x", forged), true, at(T))).status, 401u);
 
