@@ -1,5 +1,6 @@
 #include "rest.hpp"
 
+#include "authorize.hpp"
 #include "await_callback.hpp"
 
 #include "runnel/broker/broker.hpp"
@@ -81,9 +82,17 @@ asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, b
         co_return res;
     }
     if (!ctx.ready()) co_return json_error(503, "server is shutting down", false);
-    if (!ctx.anonymous_allowed(loopback)) co_return json_error(401, "credentials required", ka);
+    auto who = identify(*ctx.authn, req, loopback, std::chrono::system_clock::now());
+    if (auto* d = std::get_if<denial>(&who)) {
+        if (d->counted()) ctx.denied->count(d->action);
+        co_return denial_response(*d, ka);
+    }
     auto channel = core::percent_decode(encoded);
     if (!channel) co_return json_error(400, "malformed percent-encoding in the channel name", ka);
+    if (auto d = authorize(std::get<auth::identity>(who), get ? auth::action::history : auth::action::publish, *channel)) {
+        ctx.denied->count(d->action);
+        co_return denial_response(*d, ka);
+    }
     if (get) co_return co_await handle_history(ctx, req, std::move(*channel));
     auto built = message_of(ctx, req, std::move(*channel));
     if (auto* refusal = std::get_if<response>(&built)) co_return std::move(*refusal);
