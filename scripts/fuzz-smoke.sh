@@ -70,7 +70,8 @@ for name in "${targets[@]}"; do
   if "$build/tests/fuzz/$name" "$work/corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$work/artifacts/" -print_final_stats=1 $extra >"$work/log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
-    echo "fuzz-smoke: $name ok (${runs:-?} runs in ${seconds} s)"
+    cov=$(grep -o 'DONE *cov: [0-9]* ft: [0-9]*' "$work/log" | sed 's/DONE *//' || true)
+    echo "fuzz-smoke: $name ok (${runs:-?} runs in ${seconds} s, ${cov:-no coverage line})"
   else
     failed+=("$name")
     mkdir -p "$findings"

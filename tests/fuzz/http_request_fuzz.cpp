@@ -7,7 +7,8 @@
 // planned), and the admin revocation body. The coroutine files stay out of the build (clang 14
 // cannot compile them with the sanitizers); their pure pieces are compiled here on their own.
 //
-// The first input byte sets the piece size (1..256 bytes); the rest is the connection's bytes.
+// The first input byte sets the piece size (1..128 bytes, low 7 bits) and, with its high bit,
+// the smallest limits a config allows instead of the defaults; the rest is the connection's bytes.
 // Aborts unless every JSON answer (errors quote paths, query values, token reasons) is valid
 // JSON with the status as error.code, and the values handed on respect their documented bounds.
 #include "cursor_query.hpp"
@@ -76,7 +77,7 @@ void check_json(const response& res) {
         const auto* msg = err->as_object().if_contains("message");
         REQUIRE(msg && msg->is_string());
     }
-    REQUIRE(serialize(res).starts_with("HTTP/1.1 "));
+    REQUIRE(serialize(res).starts_with("HTTP/1.")); // 1.0 answers a 1.0 request (route, json_ok)
 }
 
 void check_error_text(unsigned status, std::string_view message) { check_json(json_error(status, message)); }
@@ -162,9 +163,13 @@ void handle(const request_t& req) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
-    const std::size_t piece = std::size_t{data[0]} + 1;
+    const std::size_t piece = std::size_t{data[0] & 0x7fu} + 1;
     std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
-    const config::http_options limits; // the defaults: max_header 16 KiB, max_body 1 MiB
+    config::http_options limits; // the defaults: max_header 16 KiB, max_body 1 MiB
+    if ((data[0] & 0x80u) != 0) { // the smallest a config allows for the header, a small body
+        limits.max_header = 1024;  // (inputs stay under 4 KiB, so only these reach the limits)
+        limits.max_body = 100;
+    }
     std::string buf;                   // received, not yet parsed (http_session.cpp's session::buf)
     // Pipelined requests on one connection, read the way session::read does.
     for (int requests = 0; requests < 8; ++requests) {
