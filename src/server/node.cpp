@@ -96,7 +96,7 @@ struct node::impl {
               {opts.buffer.max_messages, opts.buffer.max_bytes, opts.buffer.max_age, opts.buffer.max_total_bytes},
               log.get(), retention_of, opts.store.idempotency_window}, bstats),
           authn(auth_options(opts.auth), &revoked),
-          mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size(), guard),
+          mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size(), guard, &revoked),
           admin{metrics, [this] { return ready.load(); }, &authn,
                 [this](auth::revocation r, std::function<void(std::string)> done) { revocations.revoke(r, std::move(done)); },
                 [this] { return revoked.all(); }, opts.auth.max_token_ttl.count(), opts.auth.clock_skew.count()},
@@ -161,7 +161,9 @@ struct node::impl {
     /// authenticated just before the revocation cannot slip between.
     void cut_revoked() {
         for (std::size_t w = 0; w < rt.size(); ++w) {
-            rt.post(w, [this, w] { (void)w; });
+            rt.post(w, [this, w] {
+                gateway::mqtt::cut_revoked(mqtt, static_cast<broker::worker_id>(w));
+            });
         }
     }
 

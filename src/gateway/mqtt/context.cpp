@@ -11,6 +11,14 @@ stats::stats(obs::registry& r)
       bytes_out(r.make_counter("runnel_bytes_sent_total", "Bytes sent", R"(protocol="mqtt")")),
       protocol_errors(r.make_counter("runnel_protocol_errors_total", "Connections closed for protocol errors", R"(protocol="mqtt")")),
       auth_failures(r.make_counter("runnel_auth_failures_total", "Refused credentials", R"(protocol="mqtt")")),
-      slow_consumers(r.make_counter("runnel_slow_consumers_total", "Connections cut for not reading", R"(protocol="mqtt")")) {}
+      slow_consumers(r.make_counter("runnel_slow_consumers_total", "Connections cut for not reading", R"(protocol="mqtt")")),
+      denied_connect(r.make_counter("runnel_auth_denied_total", "Refused credentials and actions without a grant",
+                                    R"(protocol="mqtt",action="connect")")),
+      denied_subscribe(r.make_counter("runnel_auth_denied_total", "Refused credentials and actions without a grant",
+                                      R"(protocol="mqtt",action="subscribe")")),
+      denied_publish(r.make_counter("runnel_auth_denied_total", "Refused credentials and actions without a grant",
+                                    R"(protocol="mqtt",action="publish")")),
+      denied_will(r.make_counter("runnel_auth_denied_total", "Refused credentials and actions without a grant",
+                                 R"(protocol="mqtt",action="will")")) {}
 
 } // namespace runnel::gateway::mqtt
