@@ -1,11 +1,12 @@
 # The two commands (README): `make run` and `make test`. Both install missing Debian packages
-# first (scripts/deps.sh is idempotent), then build with CMake + Ninja.
+# first (scripts/deps.sh is idempotent), then build with CMake + Ninja. `make test` ends with a
+# short run of every fuzz target (scripts/fuzz-smoke.sh: FUZZ_SECONDS each, skipped without clang).
 BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: run test deps build certs clean fuzz
+.PHONY: run test deps build certs clean fuzz fuzz-smoke
 
 run: deps build certs
 	@echo "runnel: MQTT 127.0.0.1:1883, MQTT/TLS 127.0.0.1:8883 (CA: dev-certs/ca.pem), admin http://127.0.0.1:9090/metrics"
@@ -13,6 +14,7 @@ run: deps build certs
 
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	@JOBS=$(JOBS) bash scripts/fuzz-smoke.sh
 
 deps:
 	@bash scripts/deps.sh
@@ -24,9 +26,13 @@ build:
 certs:
 	@bash scripts/dev-cert.sh dev-certs
 
+# Every libFuzzer target into build-fuzz (clang++-14; the list is in scripts/fuzz-smoke.sh).
 fuzz: deps
-	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DRUNNEL_FUZZ=ON -DRUNNEL_TESTS=OFF -DRUNNEL_BENCH=OFF
-	cmake --build build-fuzz --target mqtt_decoder_fuzz json_request_fuzz http_query_fuzz client_frames_fuzz store_record_fuzz history_token_fuzz token_fuzz
+	@JOBS=$(JOBS) bash scripts/fuzz-smoke.sh --build-only
+
+# Builds, then runs every target for FUZZ_SECONDS (default 5; FUZZ_TARGETS picks some).
+fuzz-smoke: deps
+	@JOBS=$(JOBS) bash scripts/fuzz-smoke.sh
 
 clean:
 	rm -rf $(BUILD) build-fuzz

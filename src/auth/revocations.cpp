@@ -85,7 +85,7 @@ bool revocation_list::covers(const identity& who) const {
     if (!who.jti.empty() && jti_.count(who.jti)) return true;
     if (kid_.count(who.kid)) return true;
     auto s = sub_.find(who.subject);
-    return s != sub_.end() && who.issued_at < s->second.before;
+    return s != sub_.end() && who.issued_at <= s->second.before;
 }
 
 std::vector<revocation> revocation_list::expire(std::int64_t now) {

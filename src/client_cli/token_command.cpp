@@ -174,7 +174,7 @@ void add_token_command(CLI::App& app, token_args& a) {
     rv->add_option("--key", a.key_file, "or a key file: mints a one-minute admin token");
     rv->add_option("--jti", a.revoke_jti, "revoke one token by its jti");
     rv->add_option("--exp", a.exp, "with --jti: the token's exp (Unix s), so the entry expires with it");
-    rv->add_option("--sub", a.revoke_sub, "revoke every token of this subject issued before --before");
+    rv->add_option("--sub", a.revoke_sub, "revoke every token of this subject issued at or before --before");
     rv->add_option("--before", a.before, "with --sub: Unix seconds (default now)");
     rv->add_option("--kid", a.revoke_kid, "revoke every token signed with this key id");
 }

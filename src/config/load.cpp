@@ -5,6 +5,7 @@
 #include "validate.hpp"
 #include "yaml_tree.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -32,6 +33,12 @@ auth:
 YAML::Node parse(std::string_view text, const std::string& source) {
     try {
         return YAML::Load(std::string(text));
+    } catch (const YAML::DeepRecursion& e) {
+        // yaml-cpp's own guard against a stack overflow (Debian's build stops at 500 nested
+        // nodes); its message is only "bad file". No config needs more than a few levels.
+        throw config_error(source, "line " + std::to_string(e.mark.line + 1) + ", column " +
+                                       std::to_string(e.mark.column + 1) + ": nested more than " +
+                                       std::to_string(e.depth()) + " levels deep");
     } catch (const YAML::ParserException& e) {
         throw config_error(source, "line " + std::to_string(e.mark.line + 1) + ", column " +
                                        std::to_string(e.mark.column + 1) + ": " + e.msg);

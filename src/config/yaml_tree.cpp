@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,11 @@ bool step(YAML::Node& cur, const std::string& seg, const std::string& parent, co
           const YAML::Node* value, bool fresh) {
     if (cur.IsSequence()) {
         if (!is_index(seg)) throw config_error(here, "is inside a list: expected a numeric index");
-        const auto idx = std::stoull(seg);
-        if (idx >= cur.size()) {
+        // from_chars, not stoull: an index too long for 64 bits is past the end like any other
+        // (stoull threw std::out_of_range out of load(), which promises config_error only).
+        std::size_t idx = 0;
+        const auto [end, ec] = std::from_chars(seg.data(), seg.data() + seg.size(), idx);
+        if (ec != std::errc{} || end != seg.data() + seg.size() || idx >= cur.size()) {
             throw config_error(here, "index past the end (" + parent + " has " +
                                          std::to_string(cur.size()) + " entries)");
         }

@@ -105,14 +105,15 @@ struct node::impl {
                    gateway::mqtt::connection::start(std::make_shared<gateway::mqtt::connection>(
                        mqtt, std::move(t), static_cast<broker::worker_id>(w), std::move(slot)));
                },
-               [this](std::unique_ptr<gateway::http::ws_transport> t, std::size_t w, std::shared_ptr<void> slot) {
+               [this](std::unique_ptr<gateway::http::ws_transport> t, std::size_t w, std::shared_ptr<void> slot,
+                      std::optional<std::string> token) {
                    gateway::ws::json_session::start(std::make_shared<gateway::ws::json_session>(
-                       json, std::move(t), static_cast<broker::worker_id>(w), std::move(slot)));
+                       json, std::move(t), static_cast<broker::worker_id>(w), std::move(slot), std::move(token)));
                },
-               [this](bool loopback) { return authn.authenticate({std::nullopt, std::nullopt, {}, loopback}).has_value(); },
+               &authn,
                core::topic_limits{opts.mqtt.max_topic_length, opts.mqtt.max_topic_levels}, &brk,
                std::vector<std::unordered_set<gateway::http::channel_watch*>>(rt.size()),
-               std::make_shared<std::atomic<std::size_t>>(0), &guard},
+               std::make_shared<std::atomic<std::size_t>>(0), &guard, std::make_shared<obs::auth_denials>(metrics, "http")},
           json(brk, authn, json_limits(opts), mqtt.opts.queue, metrics, rt.size(), guard),
           sys(rt.context(0), brk, mqtt.counters, opts.sys.interval),
           revocations(revoked, log.get(), rt.context(0), [this] { cut_revoked(); }) {
@@ -163,6 +164,8 @@ struct node::impl {
         for (std::size_t w = 0; w < rt.size(); ++w) {
             rt.post(w, [this, w] {
                 gateway::mqtt::cut_revoked(mqtt, static_cast<broker::worker_id>(w));
+                gateway::ws::cut_revoked_sessions(json, w, revoked);
+                gateway::http::cut_revoked_watches(http, w, revoked);
             });
         }
     }

@@ -44,7 +44,7 @@ class JsonSession:
 
     async def _run(self):
         async with websockets.connect(self.url, subprotocols=["runnel.json"]) as ws:
-            await ws.send(json.dumps({"id": 1, "op": "subscribe", "channels": ["r/a"]}))
+            await ws.send(json.dumps({"id": 1, "op": "subscribe", "channel": "r/a"}))
             self.frames.append(json.loads(await asyncio.wait_for(ws.recv(), WAIT)))
             self.ready.set()
             try:
@@ -220,7 +220,9 @@ class TokenCli(RunnelTestCase):
         self.assertIn('"cli-1"', listed[1])
         # Without an admin grant or a token the admin API refuses.
         self.assertEqual(http("GET", f"http://{HOST}:{s.admin_port}/admin/v1/revocations")[0], 401)
-        self.assertEqual(http("GET", f"http://{HOST}:{s.admin_port}/admin/v1/revocations", tok)[0], 403)
+        self.assertEqual(http("GET", f"http://{HOST}:{s.admin_port}/admin/v1/revocations", tok)[0], 401)  # revoked
+        user = self.runnel("token", "create", "--key", key, "--sub", "cli-user", "--grant", "t/#=subscribe").stdout.strip()
+        self.assertEqual(http("GET", f"http://{HOST}:{s.admin_port}/admin/v1/revocations", user)[0], 403)
 
 
 if __name__ == "__main__":

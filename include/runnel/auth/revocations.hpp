@@ -1,5 +1,5 @@
 #pragma once
-/// Revoked tokens: by `jti`, by subject (every token issued before a time) or by key id. Each
+/// Revoked tokens: by `jti`, by subject (every token issued at or before a time) or by key id. Each
 /// entry expires once no token it covers can still be valid (tokens live at most
 /// auth.max_token_ttl), so the list does not grow forever. Entries encode to the store's `kv`
 /// table under the "rev/" prefix and load back at start.
@@ -21,7 +21,7 @@ struct revocation {
     enum class kind : std::uint8_t { jti = 1, subject = 2, kid = 3 };
     kind what = kind::jti;
     std::string value;
-    std::int64_t before = 0;  // subject: tokens issued (iat) before this Unix second
+    std::int64_t before = 0;  // subject: tokens issued (iat) at or before this Unix second
     std::int64_t expires = 0; // Unix second after which it covers nothing; 0 = never (kid)
     friend bool operator==(const revocation&, const revocation&) = default;
 };

@@ -88,6 +88,12 @@ void channel_watch::shutdown() {
     timer_.cancel();
 }
 
+void channel_watch::cut(std::string reason) {
+    if (!cut_) cut_ = std::move(reason);
+    stopped_ = true;
+    timer_.cancel();
+}
+
 void channel_watch::close() {
     if (std::exchange(reserved_, false)) ctx_.streams->fetch_sub(1);
     if (tracked_) {

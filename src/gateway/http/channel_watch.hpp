@@ -6,6 +6,7 @@
 //
 // Affinity: one worker (the HTTP connection's). Ownership: shared_ptr held by the request
 // coroutine; the broker holds a plain pointer only while attached, and close() detaches.
+#include "runnel/auth/authenticator.hpp"
 #include "runnel/broker/broker.hpp"
 #include "runnel/broker/session_sink.hpp"
 #include "runnel/gateway/http/server.hpp"
@@ -16,6 +17,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,14 @@ public:
     bool shutting_down() const noexcept { return stopped_; }
     /// Node shutdown: wake the request and make it finish.
     void shutdown();
+    /// The identity the request acts as: a revocation that covers it cuts the request.
+    void set_identity(auth::identity who) { who_ = std::move(who); }
+    const auth::identity& identity() const noexcept { return who_; }
+    /// Revocation: wake the request and make it finish with a 401 (long-poll) or an `error`
+    /// event (SSE) saying `reason`.
+    void cut(std::string reason);
+    /// Why the request was cut, or nullptr.
+    const std::string* cut_reason() const noexcept { return cut_ ? &*cut_ : nullptr; }
     /// On a transport that can tell (plain TCP), notices the client closing (or sending
     /// anything, which a long-poll answers early and SSE treats as leaving) while the request
     /// waits. `keep` owns the transport.
@@ -64,6 +74,8 @@ private:
     bool peer_left_ = false;
     bool tracked_ = false;
     bool reserved_ = false;
+    auth::identity who_;
+    std::optional<std::string> cut_;
 };
 
 /// Payload bytes one long-poll reply or one SSE write carries at most (beyond one message).

@@ -3,6 +3,8 @@
 // arrive within handshake_timeout, later ones within idle_timeout; slow clients are cut.
 #include "runnel/gateway/http/server.hpp"
 
+#include "authorize.hpp"
+#include "request_token.hpp"
 #include "responses.hpp"
 #include "rest.hpp"
 #include "streams.hpp"
@@ -89,9 +91,26 @@ struct session {
         co_return !w.ec;
     }
 
+    /// A JSON upgrade may carry a token (Bearer or ?token=): a bad one is refused with 401 here;
+    /// a good one goes to the session as `token`. No token: the session authenticates later
+    /// (`connect` with a token, or anonymous on first use). MQTT authenticates in CONNECT.
+    std::optional<response> upgrade_token(const request& req, std::optional<std::string>& token) {
+        auto tok = request_token(req);
+        if (std::holds_alternative<no_token>(tok)) return std::nullopt;
+        auto who = std::holds_alternative<std::string>(tok)
+                       ? identify(*ctx.authn, req, t->loopback(), std::chrono::system_clock::now())
+                       : std::variant<auth::identity, denial>(denial{401, std::get<bad_token_syntax>(tok).message});
+        if (auto* d = std::get_if<denial>(&who)) {
+            if (d->counted()) ctx.denied->count(d->action);
+            return denial_response(*d, false);
+        }
+        token = std::move(std::get<std::string>(tok));
+        return std::nullopt;
+    }
+
     /// Accepts a WebSocket upgrade and hands the socket on: MQTT (binary, subprotocol "mqtt")
     /// or the JSON protocol (text, subprotocol "runnel.json" when offered).
-    asio::awaitable<void> upgrade(request req, bool mqtt) {
+    asio::awaitable<void> upgrade(request req, bool mqtt, std::optional<std::string> token) {
         auto offered = std::string(req[bhttp::field::sec_websocket_protocol]);
         auto remote = t->remote();
         auto loopback = t->loopback();
@@ -121,7 +140,7 @@ struct session {
         auto wt = std::make_unique<ws_transport>(std::move(ws), std::move(remote), loopback, kind, mqtt,
                                                  &ctx.guard->counters());
         if (mqtt) ctx.on_mqtt(std::move(wt), worker, std::move(slot));
-        else ctx.on_json(std::move(wt), worker, std::move(slot));
+        else ctx.on_json(std::move(wt), worker, std::move(slot), std::move(token));
     }
 
     asio::awaitable<void> run() {
@@ -142,11 +161,14 @@ struct session {
             auto path = target_path(req);
             bool is_mqtt = path == ctx.opts.mqtt_path;
             if (websocket::is_upgrade(req) && (is_mqtt || (path == ctx.opts.ws_path && ctx.on_json))) {
-                if (auto refusal = check_upgrade(ctx, req, is_mqtt ? "mqtt" : "runnel.json")) {
+                std::optional<std::string> token;
+                auto refusal = check_upgrade(ctx, req, is_mqtt ? "mqtt" : "runnel.json");
+                if (!refusal && !is_mqtt) refusal = upgrade_token(req, token);
+                if (refusal) {
                     co_await write(*refusal);
                     break;
                 }
-                co_return co_await upgrade(std::move(req), is_mqtt);
+                co_return co_await upgrade(std::move(req), is_mqtt, std::move(token));
             }
             if (path == sse_path && req.method() != bhttp::verb::options) {
                 // The stream owns the connection from here; its own guard bounds stalled writes.

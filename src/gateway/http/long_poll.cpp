@@ -1,6 +1,7 @@
 // GET /v1/subscribe: answer as soon as there is a message after the cursor, or at the timeout.
 #include "streams.hpp"
 
+#include "authorize.hpp"
 #include "channel_watch.hpp"
 #include "cursor_query.hpp"
 
@@ -43,7 +44,7 @@ response too_many_streams(bool keep_alive) {
     return res;
 }
 
-std::optional<response> check_stream_request(const http_context& ctx, const request_t& req, bool loopback) {
+std::variant<auth::identity, response> check_stream_request(http_context& ctx, const request_t& req, bool loopback) {
     auto ka = req.keep_alive();
     if (req.method() != bhttp::verb::get) {
         auto res = json_error(405, "use GET", ka);
@@ -52,29 +53,61 @@ std::optional<response> check_stream_request(const http_context& ctx, const requ
     }
     if (!origin_allowed(ctx, req)) return json_error(403, "origin not allowed (http.cors_origins)", ka);
     if (!ctx.ready()) return json_error(503, "server is shutting down", false);
-    if (!ctx.anonymous_allowed(loopback)) return json_error(401, "credentials required", ka);
-    return std::nullopt;
+    auto who = identify(*ctx.authn, req, loopback, std::chrono::system_clock::now());
+    if (auto* d = std::get_if<denial>(&who)) {
+        if (d->counted()) ctx.denied->count(d->action);
+        return denial_response(*d, ka);
+    }
+    return std::move(std::get<auth::identity>(who));
+}
+
+std::optional<response> stream_grants(http_context& ctx, const request_t& req, const auth::identity& who,
+                                      const std::vector<std::string>& filters) {
+    auto d = authorize(who, auth::action::subscribe, filters);
+    if (!d) return std::nullopt;
+    ctx.denied->count(d->action);
+    return denial_response(*d, req.keep_alive());
+}
+
+std::optional<std::string> token_ended(const channel_watch* watch,
+                                       std::chrono::steady_clock::time_point expiry) {
+    std::optional<std::string> why;
+    if (watch && watch->cut_reason()) why = *watch->cut_reason();
+    else if (std::chrono::steady_clock::now() >= expiry) why = "token expired";
+    return why;
 }
 
 asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker, stream_peer peer) {
-    if (auto refusal = check_stream_request(ctx, req, peer.t.loopback())) co_return std::move(*refusal);
+    auto checked = check_stream_request(ctx, req, peer.t.loopback());
+    if (auto* refusal = std::get_if<response>(&checked)) co_return std::move(*refusal);
+    auto who = std::move(std::get<auth::identity>(checked));
     auto parsed = read_cursor_query(req, ctx.topics, ctx.guard);
     if (auto* refusal = std::get_if<response>(&parsed)) co_return std::move(*refusal);
     auto q = std::move(std::get<cursor_query>(parsed));
+    if (auto refusal = stream_grants(ctx, req, who, q.filters)) co_return std::move(*refusal);
     bool had_cursor = q.cursor.has_value();
     auto since = q.cursor.value_or(ctx.broker->now_tt());
     auto deadline = channel_watch::clock::now() + q.timeout;
+    // The poll waits no longer than its token lives; a token that ends meanwhile answers 401.
+    auto expiry = steady_expiry(who);
 
     std::shared_ptr<channel_watch> watch;
     if (q.timeout.count() > 0) {
         watch = std::make_shared<channel_watch>(ctx, worker, co_await asio::this_coro::executor);
         if (!watch->reserve()) co_return too_many_streams(req.keep_alive());
+        // Before open() registers it: a revocation from here on finds the identity.
+        watch->set_identity(std::move(who));
         co_await watch->open(q.filters);
         watch->watch_peer(peer.t, std::move(peer.keep));
     }
     bool complete = true;
     std::string reason;
     for (;;) {
+        if (auto ended = token_ended(watch.get(), expiry)) {
+            if (watch) watch->close();
+            ctx.denied->count("connect");
+            co_return denial_response(denial{401, std::move(*ended)}, req.keep_alive());
+        }
         if (watch) watch->take_wake();
         auto r = co_await read_buffered(ctx, q.filters, since, q.limit);
         if (!r.complete && complete) {
@@ -82,6 +115,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
             reason = r.reason;
         }
         since = r.cursor;
+        if (watch && watch->cut_reason()) continue; // answered 401 at the top
         bool done = !r.messages.empty() || !complete || !watch || watch->stopped() ||
                     channel_watch::clock::now() >= deadline;
         if (done) {
@@ -92,7 +126,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
             }
             co_return res;
         }
-        co_await watch->wait(deadline);
+        co_await watch->wait(std::min(deadline, expiry));
     }
 }
 

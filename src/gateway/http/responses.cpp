@@ -1,5 +1,7 @@
 #include "responses.hpp"
 
+#include "runnel/codec/json/text.hpp"
+
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/serializer.hpp>
@@ -12,16 +14,6 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 
 namespace {
-
-std::string json_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\', out += c;
-        else if (static_cast<unsigned char>(c) < 0x20) out += ' ';
-        else out += c;
-    }
-    return out;
-}
 
 /// "https://a.example:8443" -> "a.example:8443"
 std::string_view host_of_origin(std::string_view origin) {
@@ -44,7 +36,11 @@ response json_error(unsigned status, std::string_view message, bool keep_alive) 
     response res{static_cast<bhttp::status>(status), 11};
     res.set(bhttp::field::server, "runnel");
     res.set(bhttp::field::content_type, "application/json");
-    res.body() = "{\"error\":{\"code\":" + std::to_string(status) + ",\"message\":\"" + json_escape(message) + "\"}}";
+    // The message often quotes the request (a path, a query value): escaped with the codec's
+    // escaper, so control characters and bytes that are not UTF-8 still give valid JSON.
+    std::string body = "{\"error\":{\"code\":" + std::to_string(status) + ",\"message\":";
+    codec::json::append_json_string(body, message);
+    res.body() = std::move(body) + "}}";
     res.keep_alive(keep_alive);
     res.prepare_payload();
     return res;

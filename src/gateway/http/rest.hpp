@@ -2,13 +2,12 @@
 // REST endpoints of the HTTP listener: `POST /v1/channels/{channel}/messages` (publish) and
 // `GET` of the same path (history, rest_history.cpp).
 #include "responses.hpp"
+#include "rest_request.hpp" // is_rest
 
 #include <boost/asio/awaitable.hpp>
 
 namespace runnel::gateway::http {
 
-/// True when `req` is for a REST endpoint this listener serves.
-bool is_rest(const request_t& req);
 /// Answers a REST request; publishes wait for routing before the answer. `publish_bucket` is
 /// the connection's (limits.publish_rate).
 boost::asio::awaitable<response> handle_rest(http_context& ctx, const request_t& req, bool loopback,

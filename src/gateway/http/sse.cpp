@@ -1,6 +1,7 @@
 // GET /v1/stream: Server-Sent Events from a cursor, in timetoken order, with heartbeats.
 #include "streams.hpp"
 
+#include "authorize.hpp"
 #include "channel_watch.hpp"
 #include "cursor_query.hpp"
 
@@ -89,8 +90,15 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
     auto stall = ctx.opts.idle_timeout;
     // A stopping node just closes: EventSource retries elsewhere, where a 503 would end it.
     if (!ctx.ready()) co_return;
-    std::optional<response> refusal = check_stream_request(ctx, req, t.loopback());
+    auto checked = check_stream_request(ctx, req, t.loopback());
+    std::optional<response> refusal;
+    auth::identity who;
+    if (auto* r = std::get_if<response>(&checked)) refusal = std::move(*r);
+    else who = std::move(std::get<auth::identity>(checked));
     auto parsed = refusal ? std::variant<cursor_query, response>(std::move(*refusal)) : read_cursor_query(req, ctx.topics, ctx.guard);
+    if (auto* q = std::get_if<cursor_query>(&parsed)) {
+        if (auto denied = stream_grants(ctx, req, who, q->filters)) parsed = std::move(*denied);
+    }
     if (auto* r = std::get_if<response>(&parsed)) {
         add_cors(ctx, req, *r);
         r->keep_alive(false);
@@ -99,6 +107,7 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
     }
     auto q = std::move(std::get<cursor_query>(parsed));
     auto since = q.cursor.value_or(ctx.broker->now_tt());
+    auto expiry = steady_expiry(who); // the stream ends with its token
     auto watch = std::make_shared<channel_watch>(ctx, worker, co_await asio::this_coro::executor);
     if (!watch->reserve()) {
         auto res = too_many_streams(false);
@@ -106,6 +115,8 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
         co_await write_guarded(t, serialize(res), stall);
         co_return;
     }
+    // Before open() registers it: a revocation from here on finds the identity.
+    watch->set_identity(std::move(who));
     co_await watch->open(q.filters);
     watch->watch_peer(t, std::move(peer.keep));
 
@@ -114,7 +125,9 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
     std::string out = stream_head(ctx, req) + "retry: 2000\nid: " + core::tt_string(since) + "\n\n";
     auto heartbeat = ctx.opts.sse_heartbeat;
     auto next_beat = channel_watch::clock::now() + heartbeat;
-    while (!watch->stopped()) {
+    std::optional<std::string> ended;
+    while (!watch->stopped() || watch->cut_reason()) {
+        if ((ended = token_ended(watch.get(), expiry))) break;
         watch->take_wake();
         auto r = co_await read_buffered(ctx, q.filters, since, sse_batch);
         since = r.cursor;
@@ -130,7 +143,15 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
             out.clear();
             next_beat = channel_watch::clock::now() + heartbeat;
         }
-        if (r.messages.size() < sse_batch) co_await watch->wait(next_beat);
+        if (r.messages.size() < sse_batch) co_await watch->wait(std::min(next_beat, expiry));
+    }
+    if (ended) {
+        // The client learns why before the stream ends: EventSource reports the error event,
+        // and a client that reconnects with the same token is refused with 401.
+        out += "event: error\ndata: {\"code\":401,\"message\":";
+        codec::json::append_json_string(out, *ended);
+        out += "}\n\n";
+        co_await write_guarded(t, out, stall);
     }
     watch->close();
 }

@@ -57,7 +57,7 @@ asio::awaitable<net::io_result> ws_transport::write(std::span<const asio::const_
 }
 
 asio::awaitable<void> ws_transport::shutdown() {
-    co_await ws_.async_close(websocket::close_code::normal, asio::as_tuple(asio::use_awaitable));
+    co_await ws_.async_close(close_, asio::as_tuple(asio::use_awaitable));
 }
 
 } // namespace runnel::gateway::http

@@ -48,7 +48,7 @@ bool connection::handle_auth(const wire::auth& p) {
     if (p.props.authentication_data) next = ctx_.auth.refresh(identity_, *p.props.authentication_data, &why);
     if (!next) {
         ctx_.counters.auth_failures.inc();
-        ctx_.counters.denied_connect.inc();
+        ctx_.counters.denied.count("connect");
         RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} re-authentication refused: {}", client_id_, why);
         close(wire::reason::not_authorized, "re-authentication failed: " + why);
         return false;
@@ -65,8 +65,7 @@ bool connection::handle_auth(const wire::auth& p) {
 
 void connection::drop_ungranted(broker::session* s) {
     if (auto& w = s->will(); w && w->msg && !identity_.may(auth::action::publish, w->msg->topic)) {
-        ctx_.counters.denied_will.inc();
-        w.reset();
+        w.reset(); // not counted: nothing was refused, the grants changed
     }
     std::vector<std::string> gone;
     for (const auto& [key, rec] : s->subscriptions()) {
@@ -76,7 +75,6 @@ void connection::drop_ungranted(broker::session* s) {
     if (gone.empty()) return;
     RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} sub={} dropping {} subscription(s) no longer granted", client_id_,
                      identity_.subject, gone.size());
-    ctx_.counters.denied_subscribe.inc(gone.size());
     ctx_.broker.unsubscribe(s, std::move(gone), [](std::vector<bool>) {});
 }
 

@@ -12,13 +12,6 @@ stats::stats(obs::registry& r)
       protocol_errors(r.make_counter("runnel_protocol_errors_total", "Connections closed for protocol errors", R"(protocol="mqtt")")),
       auth_failures(r.make_counter("runnel_auth_failures_total", "Refused credentials", R"(protocol="mqtt")")),
       slow_consumers(r.make_counter("runnel_slow_consumers_total", "Connections cut for not reading", R"(protocol="mqtt")")),
-      denied_connect(r.make_counter("runnel_auth_denied_total", "Refused credentials and actions without a grant",
-                                    R"(protocol="mqtt",action="connect")")),
-      denied_subscribe(r.make_counter("runnel_auth_denied_total", "Refused credentials and actions without a grant",
-                                      R"(protocol="mqtt",action="subscribe")")),
-      denied_publish(r.make_counter("runnel_auth_denied_total", "Refused credentials and actions without a grant",
-                                    R"(protocol="mqtt",action="publish")")),
-      denied_will(r.make_counter("runnel_auth_denied_total", "Refused credentials and actions without a grant",
-                                 R"(protocol="mqtt",action="will")")) {}
+      denied(r, "mqtt") {}
 
 } // namespace runnel::gateway::mqtt

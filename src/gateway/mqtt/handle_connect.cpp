@@ -117,7 +117,7 @@ asio::awaitable<bool> connection::handle_connect(wire::connect p) {
         jwt_method_ = true;
         if (!p.props.authentication_data) {
             ctx_.counters.auth_failures.inc();
-            ctx_.counters.denied_connect.inc();
+            ctx_.counters.denied.count("connect");
             co_return refuse_connect(wire::reason::bad_user_name_or_password,
                                      "authentication method jwt needs the token in Authentication Data");
         }
@@ -135,12 +135,12 @@ asio::awaitable<bool> connection::handle_connect(wire::connect p) {
     }
     if (!who) {
         ctx_.counters.auth_failures.inc();
-        ctx_.counters.denied_connect.inc();
+        ctx_.counters.denied.count("connect");
         co_return refuse_connect(reason_of(who.error()), std::move(why));
     }
     identity_ = std::move(*who);
     if (p.will && !identity_.may(auth::action::publish, p.will->topic)) {
-        ctx_.counters.denied_will.inc();
+        ctx_.counters.denied.count("will");
         co_return refuse_connect(wire::reason::not_authorized, "no publish grant for the will topic " + p.will->topic);
     }
 
@@ -198,7 +198,7 @@ void connection::accept_connect(wire::connect p, broker::session* s, bool presen
     if (!closing_ && ctx_.revoked && ctx_.revoked->covers(identity_)) {
         // Revoked while the session was opening: cut_revoked skipped this connection (not yet
         // connected), so it is refused here instead.
-        ctx_.counters.denied_connect.inc();
+        ctx_.counters.denied.count("connect");
         refuse_connect(wire::reason::bad_user_name_or_password, "token revoked");
     }
     if (closing_) {

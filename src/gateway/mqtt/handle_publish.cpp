@@ -98,7 +98,7 @@ void connection::refuse_ungranted(const wire::publish& p) {
     // v5 QoS 1/2 gets 0x87; MQTT 3.1.1 has no negative acknowledgement, so QoS 1/2 is
     // acknowledged as if published (as Mosquitto does), or the client would resend it forever.
     // A QoS 2 flow ends at the PUBREC: a PUBREL that follows gets PUBCOMP (packet id unknown).
-    ctx_.counters.denied_publish.inc();
+    ctx_.counters.denied.count("publish");
     RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} sub={} no publish grant for {}", client_id_, identity_.subject, p.topic);
     if (p.qos == 0) return;
     const auto code = v5() ? wire::reason::not_authorized : wire::reason::success;

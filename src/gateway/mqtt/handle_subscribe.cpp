@@ -44,7 +44,7 @@ bool connection::handle_subscribe(wire::subscribe p) {
         // One granted pattern must cover the whole filter; `$share/group/f` is checked as f.
         if (!identity_.may(auth::action::subscribe, filter)) {
             codes[i] = wire::reason::not_authorized; // 3.1.1: 0x80
-            ctx_.counters.denied_subscribe.inc();
+            ctx_.counters.denied.count("subscribe");
             if (why.empty()) why = "no subscribe grant for " + std::string(filter);
             continue;
         }

@@ -36,10 +36,11 @@ json_stats::json_stats(obs::registry& r)
       dropped(r.make_counter("runnel_messages_dropped_total", "Messages dropped, by reason", R"(reason="ws_json_not_writable")")) {}
 
 json_session::json_session(json_context& ctx, std::unique_ptr<http::ws_transport> t, broker::worker_id w,
-                           std::shared_ptr<void> slot)
+                           std::shared_ptr<void> slot, std::optional<std::string> token)
     : ctx_(ctx), t_(std::move(t)), worker_(w), slot_(std::move(slot)), out_(t_->executor(), ctx.queue),
       session_ready_(t_->executor()), replay_wait_(t_->executor()),
-      publish_bucket_(ctx.guard.publish_bucket(std::chrono::steady_clock::now())) {}
+      publish_bucket_(ctx.guard.publish_bucket(std::chrono::steady_clock::now())), upgrade_token_(std::move(token)),
+      expiry_(t_->executor()) {}
 
 json_session::~json_session() = default;
 
@@ -50,6 +51,9 @@ void json_session::start(std::shared_ptr<json_session> self) {
     self->ctx_.counters.connections_total.inc();
     auto ex = self->t_->executor();
     asio::co_spawn(ex, [self]() -> asio::awaitable<void> { co_await self->write_loop(); }, asio::detached);
+    // Checked again now that the session is in `live`: a revocation since the upgrade either
+    // is in the list already or will find the session there.
+    if (auto token = std::exchange(self->upgrade_token_, std::nullopt)) self->accept_token(std::nullopt, std::move(*token));
     asio::co_spawn(ex, [self]() -> asio::awaitable<void> { co_await self->run(); }, asio::detached);
 }
 
@@ -97,12 +101,7 @@ asio::awaitable<void> json_session::run() {
 
 asio::awaitable<bool> json_session::ensure_session(std::string client_id, const std::string& id) {
     if (session_) co_return true;
-    auto who = ctx_.auth.authenticate({std::nullopt, std::nullopt, client_id, t_->loopback()});
-    if (!who) {
-        send(json::encode_error(id, 401, "anonymous access is not allowed from this address"));
-        close();
-        co_return false;
-    }
+    if (!ensure_identity(id)) co_return false;
     client_id_ = std::move(client_id);
     auto done = std::make_shared<bool>(false);
     auto self = shared_from_this();
@@ -129,8 +128,8 @@ asio::awaitable<void> json_session::handle(json::request r) {
     if (auto* c = std::get_if<json::connect_cmd>(&r.cmd)) {
         if (session_) {
             send(json::encode_error(id, 409, "already connected as " + client_id_));
-        } else if (c->token) {
-            send(json::encode_error(id, 501, "token authentication is not available in this server version"));
+        } else if (c->token && !accept_token(id, std::move(*c->token))) {
+            // error 401 sent; the connection is closing
         } else if (co_await ensure_session(c->client_id.value_or(broker::assign_client_id()), id)) {
             send(json::reply_ok(id).field("client_id", client_id_).field("version", 1u).str());
         }
@@ -141,17 +140,25 @@ asio::awaitable<void> json_session::handle(json::request r) {
         co_return;
     }
     if (auto* h = std::get_if<json::history_cmd>(&r.cmd)) { // reads need no session
-        on_history(id, std::move(*h));
+        if (ensure_identity(id) && allowed(id, auth::action::history, h->channel)) on_history(id, std::move(*h));
         co_return;
     }
-    if (r.cmd.index() >= 6) { // presence, state, refresh
+    if (auto* f = std::get_if<json::refresh_cmd>(&r.cmd)) {
+        on_refresh(id, std::move(*f));
+        co_return;
+    }
+    if (r.cmd.index() >= 6) { // presence, state
         send(json::encode_error(id, 501, std::string(op_name(r.cmd)) + " is not available in this server version"));
         co_return;
     }
     if (!co_await ensure_session(broker::assign_client_id(), id)) co_return;
-    if (auto* s = std::get_if<json::subscribe_cmd>(&r.cmd)) on_subscribe(id, std::move(*s));
-    else if (auto* u = std::get_if<json::unsubscribe_cmd>(&r.cmd)) on_unsubscribe(id, std::move(*u));
-    else if (auto* p = std::get_if<json::publish_cmd>(&r.cmd)) on_publish(id, std::move(*p));
+    if (auto* s = std::get_if<json::subscribe_cmd>(&r.cmd)) {
+        if (allowed(id, auth::action::subscribe, s->channel)) on_subscribe(id, std::move(*s));
+    } else if (auto* u = std::get_if<json::unsubscribe_cmd>(&r.cmd)) {
+        on_unsubscribe(id, std::move(*u));
+    } else if (auto* p = std::get_if<json::publish_cmd>(&r.cmd)) {
+        if (allowed(id, auth::action::publish, p->channel)) on_publish(id, std::move(*p));
+    }
 }
 
 void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
@@ -292,6 +299,7 @@ void json_session::close() {
     out_.close(); // the writer flushes, sends the close frame and ends the transport
     replay_wait_.cancel();
     session_ready_.cancel();
+    expiry_.cancel();
 }
 
 } // namespace runnel::gateway::ws

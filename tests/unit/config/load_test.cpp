@@ -181,3 +181,14 @@ TEST(load, set_reaches_into_the_retention_list) {
     EXPECT_EQ(o.retention[0].max_age, std::chrono::seconds(3600));
     EXPECT_EQ(o.store.sync, "none");
 }
+
+// Deep nesting stops at yaml-cpp's depth guard (no stack overflow) with a clear message, not
+// its "bad file" (tests/fuzz/corpus/config/deep-nesting for config_fuzz).
+TEST(load, deeply_nested_yaml_is_a_config_error_with_its_position) {
+    EXPECT_TRUE(fails_with([] { load_with("node: " + std::string(5000, '[')); }, "yaml", "levels deep"));
+    EXPECT_TRUE(fails_with([] { load_with("node: " + std::string(600, '[') + std::string(600, ']')); }, "yaml",
+                           "yaml: line 1, column "));
+    std::string block = "a:\n";
+    for (int i = 1; i < 1000; ++i) block += std::string(static_cast<std::size_t>(i), ' ') + "a:\n";
+    EXPECT_TRUE(fails_with([&] { load_with(block); }, "yaml", "nested more than"));
+}

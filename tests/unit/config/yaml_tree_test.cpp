@@ -85,3 +85,13 @@ TEST(apply_set, errors) {
     YAML::Node empty = YAML::Load("");
     EXPECT_TRUE(fails_with([&] { apply_set(empty, "0=1"); }, "0", "index past the end (root is empty)"));
 }
+
+// Found while writing config_fuzz (tests/fuzz/corpus/config/set-huge-index): an index longer
+// than 64 bits threw std::out_of_range (from stoull) out of load(), which promises config_error.
+TEST(apply_set, an_index_too_large_for_64_bits_is_past_the_end) {
+    YAML::Node root = YAML::Load("listeners: [{bind: ':1'}]");
+    EXPECT_TRUE(fails_with([&] { apply_set(root, "listeners.99999999999999999999999=1"); }, "listeners.99999999999999999999999",
+                           "index past the end (listeners has 1 entries)"));
+    EXPECT_TRUE(fails_with([&] { test::load_with("", {"listeners.18446744073709551616.bind=:1"}); },
+                           "listeners.18446744073709551616", "index past the end"));
+}

@@ -4,11 +4,13 @@
 /// MQTT over WebSocket is the same MQTT as over TCP. REST publish, long-poll (`/v1/subscribe`)
 /// and SSE (`/v1/stream`) talk to the broker directly. Beast stays in the .cpp files.
 /// Affinity: a connection is served on the worker it was accepted onto.
+#include "runnel/auth/authenticator.hpp"
 #include "runnel/config/options.hpp"
 #include "runnel/core/message.hpp"
 #include "runnel/core/topic.hpp"
 #include "runnel/limits/guard.hpp"
 #include "runnel/net/transport.hpp"
+#include "runnel/obs/auth_denials.hpp"
 
 #include <atomic>
 #include <functional>
@@ -30,10 +32,14 @@ struct http_context {
     std::function<bool()> ready; // thread-safe
     /// Takes a WebSocket carrying MQTT (worker = the connection's worker).
     std::function<void(net::transport_ptr, std::size_t worker, std::shared_ptr<void> slot)> on_mqtt;
-    /// Takes a WebSocket speaking the JSON protocol (text frames); unset = /ws not served.
-    std::function<void(std::unique_ptr<ws_transport>, std::size_t worker, std::shared_ptr<void> slot)> on_json;
-    /// Whether a request without credentials may act (anonymous access, loopback rule).
-    std::function<bool(bool loopback)> anonymous_allowed;
+    /// Takes a WebSocket speaking the JSON protocol (text frames), with the token its upgrade
+    /// carried (already accepted); unset = /ws not served.
+    std::function<void(std::unique_ptr<ws_transport>, std::size_t worker, std::shared_ptr<void> slot,
+                       std::optional<std::string> token)>
+        on_json;
+    /// Checks tokens (Bearer, ?token=) and whether a request without one may act (anonymous
+    /// access, loopback rule). Never null once served.
+    const auth::authenticator* authn = nullptr;
     core::topic_limits topics;
     broker::broker* broker = nullptr;
     /// Long-polls and SSE streams waiting on each worker, so shutdown can wake them.
@@ -43,10 +49,17 @@ struct http_context {
     std::shared_ptr<std::atomic<std::size_t>> streams = std::make_shared<std::atomic<std::size_t>>(0);
     /// Publish rate, message sizes, subscriptions; counts every limit (never null once served).
     limits::guard* guard = nullptr;
+    /// runnel_auth_denied_total{protocol="http"} (never null once served).
+    std::shared_ptr<obs::auth_denials> denied;
 };
 
 /// Wakes every long-poll and SSE stream of the calling worker so they finish (node shutdown).
 void shutdown_watches(http_context& ctx, std::size_t worker);
+
+/// Ends every long-poll and SSE stream of the calling worker whose identity `revoked` now
+/// covers: a waiting long-poll is answered 401 "token revoked", a stream gets an `error` event
+/// and ends. Returns how many it ended.
+std::size_t cut_revoked_watches(http_context& ctx, std::size_t worker, const auth::revocation_list& revoked);
 
 /// Serves one HTTP connection until it closes or is upgraded.
 void serve_http(http_context& ctx, net::transport_ptr t, std::size_t worker, std::shared_ptr<void> slot);

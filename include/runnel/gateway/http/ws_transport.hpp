@@ -28,6 +28,13 @@ public:
     boost::asio::awaitable<net::io_result> read_some(boost::asio::mutable_buffer buf) override;
     boost::asio::awaitable<net::io_result> write(std::span<const boost::asio::const_buffer> bufs) override;
     boost::asio::awaitable<void> shutdown() override;
+    /// The close frame shutdown() sends: 1000 (normal) unless set, e.g. 1008 (policy violation)
+    /// when a token expired or was revoked.
+    void set_close(std::uint16_t code, std::string_view reason) {
+        // A close frame's reason holds at most 123 bytes.
+        close_ = boost::beast::websocket::close_reason(static_cast<boost::beast::websocket::close_code>(code),
+                                                       reason.substr(0, 120));
+    }
     void close() noexcept override { ws_.next_layer().inner().close(); }
     boost::asio::any_io_executor executor() override { return ws_.get_executor(); }
     const std::string& remote() const noexcept override { return remote_; }
@@ -40,6 +47,7 @@ private:
     bool loopback_;
     const char* kind_;
     limits::stats* stats_;
+    boost::beast::websocket::close_reason close_{boost::beast::websocket::close_code::normal};
     /// Counts a read that a limit ended.
     void count(const boost::system::error_code& ec) noexcept;
 };

@@ -9,6 +9,7 @@
 #include "runnel/core/topic.hpp"
 #include "runnel/limits/guard.hpp"
 #include "runnel/net/write_queue.hpp"
+#include "runnel/obs/auth_denials.hpp"
 #include "runnel/obs/metrics.hpp"
 
 #include <boost/asio/thread_pool.hpp>
@@ -52,12 +53,10 @@ struct stats {
     obs::counter& protocol_errors;
     obs::counter& auth_failures;
     obs::counter& slow_consumers;
-    // runnel_auth_denied_total{protocol="mqtt",action=...}: refused credentials (connect, and a
-    // failed v5 re-authentication), and actions the identity's grants do not allow.
-    obs::counter& denied_connect;
-    obs::counter& denied_subscribe;
-    obs::counter& denied_publish;
-    obs::counter& denied_will;
+    // runnel_auth_denied_total{protocol="mqtt",action=...}: refused credentials ("connect", and
+    // a failed v5 re-authentication), and actions the identity's grants do not allow
+    // ("subscribe", "publish", "will").
+    obs::auth_denials denied;
 };
 
 struct context {

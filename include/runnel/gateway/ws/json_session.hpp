@@ -13,11 +13,13 @@
 #include "runnel/gateway/http/ws_transport.hpp"
 #include "runnel/limits/guard.hpp"
 #include "runnel/net/write_queue.hpp"
+#include "runnel/obs/auth_denials.hpp"
 #include "runnel/obs/metrics.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -37,14 +39,15 @@ struct json_stats {
 };
 
 struct json_context {
-    json_context(broker::broker& b, const auth::authenticator& a, codec::json::limits l, net::queue_limits q,
+    json_context(broker::broker& b, const auth::static_authenticator& a, codec::json::limits l, net::queue_limits q,
                  obs::registry& r, std::size_t workers, runnel::limits::guard& g)
-        : broker(b), auth(a), limits(l), queue(q), counters(r), live(workers), guard(g) {}
+        : broker(b), auth(a), limits(l), queue(q), counters(r), denied(r, "json"), live(workers), guard(g) {}
     broker::broker& broker;
-    const auth::authenticator& auth;
+    const auth::static_authenticator& auth; // connect tokens, anonymous access, `refresh`
     const codec::json::limits limits;
     const net::queue_limits queue;
     json_stats counters;
+    obs::auth_denials denied; // runnel_auth_denied_total{protocol="json"}
     std::vector<std::unordered_set<json_session*>> live; // [worker]; touched on that worker only
     runnel::limits::guard& guard; // publish rate, subscriptions, message sizes
     /// The last push each worker encoded: a message fans out to many sessions of one worker in
@@ -57,13 +60,25 @@ struct json_context {
     std::vector<encoded_push> last_push = std::vector<encoded_push>(live.size());
 };
 
+/// Ends every JSON session of the calling worker whose identity `revoked` now covers: a
+/// `disconnect` push (401, "token revoked"), then WebSocket close 1008. Returns how many.
+std::size_t cut_revoked_sessions(json_context& ctx, std::size_t worker, const auth::revocation_list& revoked);
+
 class json_session final : public broker::session_sink, public std::enable_shared_from_this<json_session> {
 public:
-    json_session(json_context& ctx, std::unique_ptr<http::ws_transport> t, broker::worker_id w, std::shared_ptr<void> slot);
+    /// `token`: the one the WebSocket upgrade carried (Bearer or ?token=), already accepted
+    /// there; start() checks it again, so a revocation during the handshake still counts.
+    json_session(json_context& ctx, std::unique_ptr<http::ws_transport> t, broker::worker_id w, std::shared_ptr<void> slot,
+                 std::optional<std::string> token = std::nullopt);
     ~json_session() override;
     static void start(std::shared_ptr<json_session> self);
     /// Server shutdown: close the WebSocket (1001 going away) after what is queued.
     void shutdown();
+    /// The identity the session acts as, once it has one (a token, or anonymous on first use).
+    const std::optional<auth::identity>& identity() const noexcept { return who_; }
+    /// Ends the session for its token: `{"op":"disconnect","code":401,"reason":...}`, then
+    /// WebSocket close 1008 (policy violation). Expiry and revocation.
+    void end_for(std::string_view reason);
 
     bool deliver(const broker::delivery& d) override;
     void release(std::uint16_t) override {} // JSON deliveries are never QoS 2
@@ -80,6 +95,21 @@ private:
     void on_history(const std::string& id, codec::json::history_cmd c);
     void send(std::string frame);
     void close();
+
+    // Identity and grants (json_auth.cpp).
+    /// The identity for a request: the session's, or anonymous when allowed; false (error 401
+    /// sent, connection closing) when there is none.
+    bool ensure_identity(const std::string& id);
+    /// Takes `who` as the session's identity and arms its expiry.
+    void set_identity(auth::identity who);
+    /// False, with error 403 sent, when the identity may not take `a` on `channel`.
+    bool allowed(const std::string& id, auth::action a, std::string_view channel);
+    /// A token from `connect` (or the upgrade: no id) becomes the identity; false, with error
+    /// 401 (or a `disconnect` push) sent and the connection closing with 1008, when refused.
+    bool accept_token(const std::optional<std::string>& id, std::string token);
+    void on_refresh(const std::string& id, codec::json::refresh_cmd c);
+    /// Unsubscribes the filters the identity's grants no longer allow; returns them.
+    std::vector<std::string> drop_ungranted();
 
     // Resume (json_replay.cpp): a subscribe with `since` replays what the channel has after
     // the position, up to the subscription's horizon, then the live pushes held meanwhile.
@@ -108,6 +138,9 @@ private:
     std::vector<std::pair<std::string, std::uint64_t>> replayed_;
     boost::asio::steady_timer replay_wait_;     // a replay page waits for the queue to drain
     runnel::limits::token_bucket publish_bucket_;
+    std::optional<std::string> upgrade_token_;
+    std::optional<auth::identity> who_;
+    boost::asio::steady_timer expiry_; // the identity's token expiry
 };
 
 } // namespace runnel::gateway::ws
