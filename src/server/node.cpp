@@ -97,7 +97,7 @@ struct node::impl {
               {opts.buffer.max_messages, opts.buffer.max_bytes, opts.buffer.max_age, opts.buffer.max_total_bytes},
               log.get(), retention_of, opts.store.idempotency_window}, bstats),
           authn(auth_options(opts.auth), &revoked),
-          mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size(), guard),
+          mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size(), guard, &revoked),
           admin{metrics, [this] { return ready.load(); }, &authn,
                 [this](auth::revocation r, std::function<void(std::string)> done) { revocations.revoke(r, std::move(done)); },
                 [this] { return revoked.all(); }, opts.auth.max_token_ttl.count(), opts.auth.clock_skew.count()},
@@ -164,6 +164,7 @@ struct node::impl {
     void cut_revoked() {
         for (std::size_t w = 0; w < rt.size(); ++w) {
             rt.post(w, [this, w] {
+                gateway::mqtt::cut_revoked(mqtt, static_cast<broker::worker_id>(w));
                 gateway::ws::cut_revoked_sessions(json, w, revoked);
                 gateway::http::cut_revoked_watches(http, w, revoked);
             });

@@ -136,6 +136,12 @@ def disconnect(reason=None, version=5, props=None):
     return packet(DISCONNECT, 0, body)
 
 
+def auth(reason=0x19, props=None):
+    """A v5 AUTH packet, e.g. auth(0x19, [("authentication_method", "jwt"),
+    ("authentication_data", token)]) for re-authentication."""
+    return packet(AUTH, 0, bytes([reason]) + properties(props))
+
+
 # -- decoding -------------------------------------------------------------------------------
 
 class Reader:
@@ -234,7 +240,7 @@ class Packet:
             if version == 5:
                 self.props = r.props()
             self.codes = list(r.rest())
-        elif ptype == DISCONNECT:
+        elif ptype in (DISCONNECT, AUTH):
             self.reason = 0
             if not r.at_end():
                 self.reason = r.u8()

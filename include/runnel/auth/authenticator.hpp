@@ -64,7 +64,7 @@ struct static_user {
 struct static_options {
     bool anonymous = true;
     bool anonymous_loopback_only = true;
-    grant_set anonymous_grants{{{"#", all_channel_actions}}};
+    grant_set anonymous_grants{{{"#", all_channel_actions}, {"$SYS/#", static_cast<action_set>(action::subscribe)}}};
     std::vector<static_user> users;
     std::vector<key> keys;
     verify_options tokens;

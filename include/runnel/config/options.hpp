@@ -64,7 +64,11 @@ struct log_options {
 };
 
 /// Every channel action on every channel: the default grants of anonymous clients and users.
-inline auth::grant_set default_grants() { return auth::grant_set({{"#", auth::all_channel_actions}}); }
+/// Every channel action everywhere, and reading `$SYS` (a pattern starting with a wildcard never
+/// covers `$` channels, so it is granted by name: as in other MQTT brokers, $SYS is readable).
+inline auth::grant_set default_grants() {
+    return auth::grant_set({{"#", auth::all_channel_actions}, {"$SYS/#", static_cast<auth::action_set>(auth::action::subscribe)}});
+}
 
 struct user {
     std::string username;

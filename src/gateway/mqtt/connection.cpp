@@ -28,6 +28,7 @@ connection::connection(context& ctx, net::transport_ptr t, broker::worker_id w, 
       out_(transport_->executor(), ctx.opts.queue),
       decoder_({.max_packet_size = ctx.opts.max_packet_size}),
       timer_(transport_->executor()), session_ready_(transport_->executor()), pace_(transport_->executor()),
+      expiry_(transport_->executor()),
       publish_bucket_(ctx.guard.publish_bucket(std::chrono::steady_clock::now())) {}
 
 connection::~connection() = default;
@@ -198,6 +199,7 @@ void connection::close(std::uint8_t reason, std::string why) {
     timer_.cancel(); // the watchdog switches to the close grace period
     session_ready_.cancel();
     pace_.cancel();
+    expiry_.cancel();
 }
 
 void connection::refuse_bad_packet(const wire::decode_error& err) {

@@ -11,6 +11,7 @@ stats::stats(obs::registry& r)
       bytes_out(r.make_counter("runnel_bytes_sent_total", "Bytes sent", R"(protocol="mqtt")")),
       protocol_errors(r.make_counter("runnel_protocol_errors_total", "Connections closed for protocol errors", R"(protocol="mqtt")")),
       auth_failures(r.make_counter("runnel_auth_failures_total", "Refused credentials", R"(protocol="mqtt")")),
-      slow_consumers(r.make_counter("runnel_slow_consumers_total", "Connections cut for not reading", R"(protocol="mqtt")")) {}
+      slow_consumers(r.make_counter("runnel_slow_consumers_total", "Connections cut for not reading", R"(protocol="mqtt")")),
+      denied(r, "mqtt") {}
 
 } // namespace runnel::gateway::mqtt

@@ -1,5 +1,6 @@
 // CONNECT: validation, authentication, session open (with takeover), CONNACK; and the packet
 // dispatch that every other handler hangs off.
+#include "runnel/auth/revocations.hpp"
 #include "runnel/broker/client_id.hpp"
 #include "runnel/gateway/mqtt/connection.hpp"
 
@@ -59,9 +60,7 @@ asio::awaitable<bool> connection::handle(wire::packet p) {
     case wire::packet_type::unsubscribe: co_return handle_unsubscribe(std::move(std::get<wire::unsubscribe>(p)));
     case wire::packet_type::pingreq: send(wire::pingresp{}); co_return true;
     case wire::packet_type::disconnect: co_return handle_disconnect(std::get<wire::disconnect>(p));
-    case wire::packet_type::auth:
-        close(wire::reason::protocol_error, "AUTH without an authentication method");
-        co_return false;
+    case wire::packet_type::auth: co_return handle_auth(std::get<wire::auth>(p));
     default:
         // CONNACK, SUBACK, UNSUBACK, PINGRESP are server-to-client only.
         close(wire::reason::protocol_error, "packet not allowed from a client");
@@ -69,21 +68,25 @@ asio::awaitable<bool> connection::handle(wire::packet p) {
     }
 }
 
+bool connection::refuse_connect(std::uint8_t code, std::string why) {
+    RUNNEL_LOG_DEBUG(obs::mqtt_log(), "peer={} cid={} CONNECT refused: {}", transport_->remote(), client_id_, why);
+    wire::connack ack{false, code, {}};
+    // A CONNACK may carry a reason string whatever Request Problem Information says.
+    if (v5() && !why.empty()) ack.props.reason_string = std::move(why);
+    send(ack);
+    close(code);
+    return false;
+}
+
 bool connection::connect_checks(const wire::connect& p) {
-    auto refuse = [&](std::uint8_t code, const char* why) {
-        RUNNEL_LOG_DEBUG(obs::mqtt_log(), "peer={} cid={} CONNECT refused: {}", transport_->remote(), p.client_id, why);
-        wire::connack ack{false, code, {}};
-        if (v5()) ack.props.reason_string = why;
-        send(ack);
-        close(code);
-        return false;
-    };
+    auto refuse = [&](std::uint8_t code, const char* why) { return refuse_connect(code, why); };
     if (p.client_id.empty() && !p.clean_start && !v5())
         return refuse(wire::reason::client_identifier_not_valid, "empty client id needs clean session");
     if (p.client_id.size() > ctx_.opts.max_client_id_length)
         return refuse(wire::reason::client_identifier_not_valid, "client id too long");
-    if (p.props.authentication_method)
-        return refuse(wire::reason::bad_authentication_method, "enhanced authentication is not supported");
+    // Enhanced authentication: only `jwt`, the token in Authentication Data (docs/auth.md).
+    if (p.props.authentication_method && *p.props.authentication_method != "jwt")
+        return refuse(wire::reason::bad_authentication_method, "the only authentication method is jwt");
     if (static_cast<std::size_t>(ctx_.counters.connections.value()) >= ctx_.opts.max_connections) {
         ctx_.guard.hit(limits::limit::connections);
         return refuse(v5() ? wire::reason::quota_exceeded : wire::reason::server_unavailable,
@@ -104,25 +107,42 @@ bool connection::connect_checks(const wire::connect& p) {
 asio::awaitable<bool> connection::handle_connect(wire::connect p) {
     connect_seen_ = true;
     version_ = p.ver;
+    client_id_ = p.client_id;
     if (!connect_checks(p)) co_return false;
 
     auth::credentials cred{p.username, p.password, p.client_id, transport_->loopback()};
     cred.certificate_subject = transport_->peer_identity();
+    if (p.props.authentication_method) {
+        // Method `jwt` (connect_checks refused any other): the token is the Authentication
+        // Data, which takes precedence over a password.
+        jwt_method_ = true;
+        if (!p.props.authentication_data) {
+            ctx_.counters.auth_failures.inc();
+            ctx_.counters.denied.count("connect");
+            co_return refuse_connect(wire::reason::bad_user_name_or_password,
+                                     "authentication method jwt needs the token in Authentication Data");
+        }
+        cred.token = p.props.authentication_data;
+    }
     result<auth::identity> who = make_error_code(errc::not_authorized);
+    std::string why;
     if (ctx_.auth.expensive(cred)) {
         // Password hashing runs on the blocking pool; the reader resumes on this worker.
         who = co_await asio::co_spawn(ctx_.blocking_pool, authenticate_blocking(&ctx_.auth, cred),
                                       asio::use_awaitable);
+        if (!who) why = who.error() == errc::bad_credentials ? "bad user name or password" : "not authorized";
     } else {
-        who = ctx_.auth.authenticate(cred);
+        who = ctx_.auth.authenticate(cred, &why);
     }
     if (!who) {
         ctx_.counters.auth_failures.inc();
-        auto code = reason_of(who.error());
-        wire::connack ack{false, code, {}};
-        send(ack);
-        close(code);
-        co_return false;
+        ctx_.counters.denied.count("connect");
+        co_return refuse_connect(reason_of(who.error()), std::move(why));
+    }
+    identity_ = std::move(*who);
+    if (p.will && !identity_.may(auth::action::publish, p.will->topic)) {
+        ctx_.counters.denied.count("will");
+        co_return refuse_connect(wire::reason::not_authorized, "no publish grant for the will topic " + p.will->topic);
     }
 
     std::string assigned;
@@ -176,11 +196,19 @@ void connection::accept_connect(wire::connect p, broker::session* s, bool presen
         m.origin_client = client_id_;
         s->will() = broker::will_spec{core::make_message(std::move(m)), seconds(wp.will_delay_interval.value_or(0))};
     }
+    if (!closing_ && ctx_.revoked && ctx_.revoked->covers(identity_)) {
+        // Revoked while the session was opening: cut_revoked skipped this connection (not yet
+        // connected), so it is refused here instead.
+        ctx_.counters.denied.count("connect");
+        refuse_connect(wire::reason::bad_user_name_or_password, "token revoked");
+    }
     if (closing_) {
         // The connection died while the session was opening: hand the session back.
         ctx_.broker.connection_lost(s, false);
         return;
     }
+    // A resumed session may hold subscriptions this identity's grants no longer cover.
+    if (present && !p.clean_start) drop_ungranted(s);
     session_ = s;
     client_max_packet_ = p.props.maximum_packet_size.value_or(0);
     client_alias_max_ = p.props.topic_alias_maximum.value_or(0);
@@ -199,6 +227,7 @@ void connection::accept_connect(wire::connect p, broker::session* s, bool presen
         if (!ctx_.opts.subscription_identifiers) pr.subscription_identifier_available = 0;
         if (!ctx_.opts.shared_subscriptions) pr.shared_subscription_available = 0;
         if (!assigned.empty()) pr.assigned_client_identifier = assigned;
+        if (jwt_method_) pr.authentication_method = "jwt"; // MQTT-3.2.2: the method it accepted
         if (capped) pr.session_expiry_interval = static_cast<std::uint32_t>(expiry.count());
         if (ka > ctx_.opts.max_keep_alive || (ka == 0 && ctx_.opts.max_keep_alive < 65535)) {
             ka = ctx_.opts.max_keep_alive;
@@ -210,6 +239,7 @@ void connection::accept_connect(wire::connect p, broker::session* s, bool presen
     last_seen_ = std::chrono::steady_clock::now();
     timer_.cancel(); // the watchdog re-arms for the keep alive
     send(ack);
+    arm_expiry();
     ctx_.counters.connections.add(1);
     ctx_.counters.connections_total.inc();
     RUNNEL_LOG_DEBUG(obs::mqtt_log(), "peer={} cid={} connected v={} clean={} present={} keepalive={}s expiry={}s",

@@ -71,6 +71,10 @@ bool connection::handle_publish(wire::publish p) {
     } else if (auto big = ctx_.guard.refuse_message(p.topic, p.payload.size())) {
         refusal = wire::reason::packet_too_large, why = std::move(*big);
     }
+    if (refusal == wire::reason::success && !identity_.may(auth::action::publish, p.topic)) {
+        refuse_ungranted(p);
+        return true;
+    }
     if (refusal != wire::reason::success) {
         if (!v5() || p.qos == 0) {
             close(refusal, why);
@@ -87,6 +91,20 @@ bool connection::handle_publish(wire::publish p) {
     }
     route_publish(std::move(p));
     return true;
+}
+
+void connection::refuse_ungranted(const wire::publish& p) {
+    // Not a protocol error: the connection stays up (docs/auth.md, "Denials"). QoS 0 is dropped.
+    // v5 QoS 1/2 gets 0x87; MQTT 3.1.1 has no negative acknowledgement, so QoS 1/2 is
+    // acknowledged as if published (as Mosquitto does), or the client would resend it forever.
+    // A QoS 2 flow ends at the PUBREC: a PUBREL that follows gets PUBCOMP (packet id unknown).
+    ctx_.counters.denied.count("publish");
+    RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} sub={} no publish grant for {}", client_id_, identity_.subject, p.topic);
+    if (p.qos == 0) return;
+    const auto code = v5() ? wire::reason::not_authorized : wire::reason::success;
+    auto why = v5() ? problem("no publish grant for " + p.topic) : std::nullopt;
+    if (p.qos == 1) send(wire::puback{p.packet_id, code, {.reason_string = why}});
+    else send(wire::pubrec{p.packet_id, code, {.reason_string = why}});
 }
 
 void connection::route_publish(wire::publish p) {
@@ -178,6 +196,13 @@ bool connection::handle_ack(const wire::packet& p) {
 bool connection::deliver(const broker::delivery& d) {
     if (closing_) return false;
     const auto& m = *d.msg;
+    // Subscriptions are checked when made and when a session resumes; this catches what was
+    // queued for the session before its grants narrowed (a re-authentication, a resume with
+    // another token). A topic one granted pattern does not match cannot be delivered.
+    if (!identity_.may(auth::action::subscribe, m.topic)) {
+        discard_delivery(d);
+        return true;
+    }
     wire::publish p{{}, m.payload, d.qos, d.retain, d.dup, d.packet_id, {}};
     if (v5()) {
         auto& pr = p.props;
@@ -224,16 +249,7 @@ bool connection::deliver(const broker::delivery& d) {
     if (client_max_packet_ != 0 && bytes.size() > client_max_packet_) {
         unsent();
         // Too large for the client: discarded as if delivered (MQTT 3.1.2.11.4).
-        if (d.qos > 0) {
-            auto self = shared_from_this();
-            auto id = d.packet_id;
-            auto qos = d.qos;
-            asio::post(transport_->executor(), [self, id, qos] {
-                if (!self->session_) return;
-                if (qos == 1) self->session_->on_puback(id);
-                else if (self->session_->on_pubrec(id)) self->session_->on_pubcomp(id);
-            });
-        }
+        discard_delivery(d);
         return true;
     }
     ctx_.counters.messages_out.inc();
@@ -248,6 +264,19 @@ bool connection::deliver(const broker::delivery& d) {
         close(wire::reason::quota_exceeded, "slow consumer: write queue full");
     }
     return true;
+}
+
+void connection::discard_delivery(const broker::delivery& d) {
+    if (d.qos == 0) return;
+    // The session expects an acknowledgement: give it one, after deliver() has returned.
+    auto self = shared_from_this();
+    auto id = d.packet_id;
+    auto qos = d.qos;
+    asio::post(transport_->executor(), [self, id, qos] {
+        if (!self->session_) return;
+        if (qos == 1) self->session_->on_puback(id);
+        else if (self->session_->on_pubrec(id)) self->session_->on_pubcomp(id);
+    });
 }
 
 void connection::release(std::uint16_t packet_id) {

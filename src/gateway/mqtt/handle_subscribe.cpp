@@ -41,6 +41,13 @@ bool connection::handle_subscribe(wire::subscribe p) {
             codes[i] = wire::reason::wildcard_subscriptions_not_supported;
             continue;
         }
+        // One granted pattern must cover the whole filter; `$share/group/f` is checked as f.
+        if (!identity_.may(auth::action::subscribe, filter)) {
+            codes[i] = wire::reason::not_authorized; // 3.1.1: 0x80
+            ctx_.counters.denied.count("subscribe");
+            if (why.empty()) why = "no subscribe grant for " + std::string(filter);
+            continue;
+        }
         bool fresh = !session_->subscriptions().contains(s.filter) &&
                      std::none_of(reqs.begin(), reqs.end(), [&](const auto& r) { return r.filter == s.filter; });
         if (auto full = fresh ? ctx_.guard.refuse_subscription(held) : std::nullopt) {

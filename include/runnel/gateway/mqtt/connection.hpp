@@ -13,6 +13,7 @@
 #include "runnel/net/write_queue.hpp"
 
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/system_timer.hpp>
 
 #include <memory>
 #include <optional>
@@ -39,6 +40,10 @@ public:
     static void start(std::shared_ptr<connection> self);
     /// Server shutdown: DISCONNECT 0x8B to v5 clients, then close.
     void shutdown();
+    /// Revocation: when `revoked` covers this connection's identity, DISCONNECT 0x98 "token
+    /// revoked" (v5) or close (3.1.1), will discarded. True when it cut. Connections not yet
+    /// connected are skipped: they re-check when their session opens (accept_connect).
+    bool cut_if_revoked(const auth::revocation_list& revoked);
 
     // broker::session_sink
     bool deliver(const broker::delivery& d) override;
@@ -66,7 +71,17 @@ private:
     boost::asio::awaitable<bool> handle(wire::packet p);
     boost::asio::awaitable<bool> handle_connect(wire::connect p);
     bool connect_checks(const wire::connect& p);
+    /// Refuses CONNECT with `code` (v5: with a reason string) and closes; returns false.
+    bool refuse_connect(std::uint8_t code, std::string why);
     void accept_connect(wire::connect p, broker::session* s, bool present, std::string assigned);
+    // Grants (authz.cpp).
+    /// v5 AUTH: re-authentication with a new token (method `jwt`, reason 0x19).
+    bool handle_auth(const wire::auth& p);
+    /// (Re)arms the timer that ends the connection when the identity's token expires.
+    void arm_expiry();
+    /// Unsubscribes the filters of `s` the identity may no longer subscribe to, and drops a will
+    /// it may no longer publish (a resumed session, a re-authentication with fewer grants).
+    void drop_ungranted(broker::session* s);
     bool handle_publish(wire::publish p);
     /// limits.publish_rate (publish_rate.cpp): true when `p` may be handled now or after a wait
     /// (no negative acknowledgement possible: the reader stops until a token is there); false
@@ -75,6 +90,10 @@ private:
     bool resolve_topic_alias(wire::publish& p);
     bool check_publish(const wire::publish& p);
     void route_publish(wire::publish p);
+    /// A PUBLISH the identity has no publish grant for: dropped, acknowledged as documented.
+    void refuse_ungranted(const wire::publish& p);
+    /// A delivery the client will not see: acknowledged to the session as if delivered.
+    void discard_delivery(const broker::delivery& d);
     /// The retention log could not take a publish: a negative acknowledgement (v5) or a close.
     void refuse_publish(std::uint16_t id, std::uint8_t qos, const broker::publish_ack& ack);
     bool handle_pubrel(const wire::pubrel& p);
@@ -102,6 +121,8 @@ private:
     boost::asio::steady_timer timer_;         // connect timeout, then keep alive
     boost::asio::steady_timer session_ready_; // reader waits here while the session opens
     boost::asio::steady_timer pace_;          // reader waits here for a publish token
+    boost::asio::system_timer expiry_;        // the token's exp (+ clock skew): wall clock
+    std::uint64_t expiry_gen_ = 0;            // a wait armed for an older identity is ignored
     limits::token_bucket publish_bucket_;
     std::chrono::steady_clock::time_point last_seen_;
     std::chrono::steady_clock::duration keep_alive_{};
@@ -118,6 +139,8 @@ private:
     bool read_failed_ = false;      // a read ended with EOF or an error
     bool linger_ = true;            // false: close without waiting for the peer's FIN
     std::string client_id_;
+    auth::identity identity_;  // who authenticated (set before the session opens), with grants
+    bool jwt_method_ = false;  // v5 CONNECT carried Authentication Method `jwt`: AUTH may refresh
     broker::session* session_ = nullptr;
     std::uint16_t inbound_unacked_ = 0;
 

@@ -1,6 +1,7 @@
 #pragma once
-/// What every MQTT connection of a node shares: options, the broker, the authenticator,
-/// counters, and per-worker lists of live connections (for graceful shutdown).
+/// What every MQTT connection of a node shares: options, the broker, the authenticator (and
+/// the revocation list it checks), counters, and per-worker lists of live connections (for
+/// graceful shutdown and revocation cuts).
 /// Affinity: options and references are immutable after start; `live` entry w is touched only
 /// on worker w; counters are atomics.
 #include "runnel/auth/authenticator.hpp"
@@ -8,6 +9,7 @@
 #include "runnel/core/topic.hpp"
 #include "runnel/limits/guard.hpp"
 #include "runnel/net/write_queue.hpp"
+#include "runnel/obs/auth_denials.hpp"
 #include "runnel/obs/metrics.hpp"
 
 #include <boost/asio/thread_pool.hpp>
@@ -51,19 +53,32 @@ struct stats {
     obs::counter& protocol_errors;
     obs::counter& auth_failures;
     obs::counter& slow_consumers;
+    // runnel_auth_denied_total{protocol="mqtt",action=...}: refused credentials ("connect", and
+    // a failed v5 re-authentication), and actions the identity's grants do not allow
+    // ("subscribe", "publish", "will").
+    obs::auth_denials denied;
 };
 
 struct context {
-    context(options o, broker::broker& b, const auth::authenticator& a, obs::registry& r,
-            boost::asio::thread_pool& blocking, std::size_t workers, limits::guard& g)
-        : opts(std::move(o)), broker(b), auth(a), counters(r), blocking_pool(blocking), live(workers), guard(g) {}
+    context(options o, broker::broker& b, const auth::static_authenticator& a, obs::registry& r,
+            boost::asio::thread_pool& blocking, std::size_t workers, limits::guard& g,
+            const auth::revocation_list* rl = nullptr)
+        : opts(std::move(o)), broker(b), auth(a), revoked(rl), counters(r), blocking_pool(blocking), live(workers),
+          guard(g) {}
     const options opts;
     broker::broker& broker;
-    const auth::authenticator& auth;
+    const auth::static_authenticator& auth; // static: v5 re-authentication needs refresh()
+    const auth::revocation_list* revoked;   // the one `auth` checks; null: nothing is ever revoked
     stats counters;
     boost::asio::thread_pool& blocking_pool;
     std::vector<std::unordered_set<connection*>> live; // [worker]: open connections
     limits::guard& guard; // publish rate, subscriptions, message sizes; counts every limit
 };
+
+/// Ends every live connection on worker `w` whose identity ctx.revoked now covers (v5:
+/// DISCONNECT 0x98 "token revoked"; 3.1.1: close). Call on worker `w` after each revocation;
+/// returns how many were cut. A connection still authenticating re-checks when its session
+/// opens, so one that slips past this sweep is refused there (revoke.cpp).
+std::size_t cut_revoked(context& ctx, broker::worker_id w);
 
 } // namespace runnel::gateway::mqtt
