@@ -7,6 +7,7 @@
 #include "runnel/server/node.hpp"
 
 #include "../support/mqtt_test_client.hpp"
+#include "../support/node_options.hpp"
 #include "../support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -45,14 +46,7 @@ std::string token(std::string sub, std::vector<auth::grant> grants, std::int64_t
 constexpr auto sub_pub = auth::action::subscribe | auth::action::publish;
 
 config::options auth_options(const std::string& data_dir) {
-    config::overrides o;
-    o.data_dir = data_dir;
-    o.mqtt = {"127.0.0.1:0"};
-    o.admin = {"127.0.0.1:0"};
-    o.http = {"127.0.0.1:0"};
-    o.workers = 2;
-    o.sets = {"log.level=warn"};
-    auto opts = config::load(std::nullopt, o);
+    auto opts = test::loopback_node_options(data_dir, {"log.level=warn"});
     opts.auth.keys = {test_key()};
     opts.auth.clock_skew = 0s; // a token ends exactly at its exp
     opts.auth.anonymous = false;

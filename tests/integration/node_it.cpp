@@ -3,6 +3,7 @@
 #include "runnel/server/node.hpp"
 
 #include "../support/mqtt_test_client.hpp"
+#include "../support/node_options.hpp"
 #include "../support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -14,14 +15,7 @@ namespace wire = runnel::codec::mqtt;
 namespace {
 
 config::options test_options(const std::string& data_dir) {
-    config::overrides o;
-    o.data_dir = data_dir;
-    o.mqtt = {"127.0.0.1:0"};
-    o.admin = {"127.0.0.1:0"};
-    o.http = {"127.0.0.1:0"};
-    o.workers = 2;
-    o.sets = {"log.level=warn", "sys.interval=1s", "mqtt.max_packet_size=4096"};
-    return config::load(std::nullopt, o);
+    return test::loopback_node_options(data_dir, {"log.level=warn", "sys.interval=1s", "mqtt.max_packet_size=4096"});
 }
 
 struct node_it : ::testing::Test {

@@ -7,6 +7,7 @@
 #include "runnel/config/load.hpp"
 #include "runnel/server/node.hpp"
 
+#include "../support/mqtt_test_client.hpp"
 #include "../support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -114,19 +115,10 @@ public:
     }
     /// The next packet, or nullopt when the server closed the connection or 5 s passed.
     std::optional<wire::packet> next() {
-        for (;;) {
-            std::size_t used = 0;
-            auto step = decoder_.next(buf_, used);
-            if (auto* p = std::get_if<wire::packet>(&step)) {
-                buf_.erase(0, used);
-                return std::move(*p);
-            }
-            if (std::holds_alternative<wire::decode_error>(step)) return std::nullopt;
-            char chunk[4096];
-            int n = SSL_read(ssl_, chunk, sizeof chunk);
-            if (n <= 0) return std::nullopt;
-            buf_.append(chunk, static_cast<std::size_t>(n));
-        }
+        return test::next_packet(decoder_, buf_, [this](char* chunk, std::size_t size) -> std::size_t {
+            int n = SSL_read(ssl_, chunk, static_cast<int>(size));
+            return n <= 0 ? 0 : static_cast<std::size_t>(n);
+        });
     }
     template <class T> T expect() {
         auto p = next();

@@ -22,6 +22,25 @@ namespace runnel::test {
 
 namespace wire = runnel::codec::mqtt;
 
+/// The next whole packet in `buf`, reading more with `read(chunk, size)` (bytes read; 0 at a
+/// close, an error or a timeout); nullopt on a close or bytes that do not decode.
+template <class Read>
+std::optional<wire::packet> next_packet(wire::decoder& d, std::string& buf, Read read) {
+    for (;;) {
+        std::size_t used = 0;
+        auto step = d.next(buf, used);
+        if (auto* p = std::get_if<wire::packet>(&step)) {
+            buf.erase(0, used);
+            return std::move(*p);
+        }
+        if (std::holds_alternative<wire::decode_error>(step)) return std::nullopt;
+        char chunk[4096];
+        auto n = read(chunk, sizeof chunk);
+        if (n == 0) return std::nullopt;
+        buf.append(chunk, n);
+    }
+}
+
 class mqtt_test_client {
 public:
     mqtt_test_client(std::uint16_t port, wire::version v = wire::version::v5) : socket_(io_), version_(v) {
@@ -55,21 +74,12 @@ public:
 
     /// The next packet, or nullopt when the server closed the connection or 5 s passed.
     std::optional<wire::packet> next() {
-        for (;;) {
-            std::size_t used = 0;
-            auto step = decoder_.next(buf_, used);
-            if (auto* p = std::get_if<wire::packet>(&step)) {
-                buf_.erase(0, used);
-                return std::move(*p);
-            }
-            if (std::holds_alternative<wire::decode_error>(step)) return std::nullopt;
-            if (!readable_within(std::chrono::seconds(5))) return std::nullopt;
-            char chunk[4096];
+        return next_packet(decoder_, buf_, [this](char* chunk, std::size_t size) -> std::size_t {
+            if (!readable_within(std::chrono::seconds(5))) return 0;
             boost::system::error_code ec;
-            auto n = socket_.read_some(boost::asio::buffer(chunk), ec);
-            if (ec) return std::nullopt;
-            buf_.append(chunk, n);
-        }
+            auto n = socket_.read_some(boost::asio::buffer(chunk, size), ec);
+            return ec ? 0 : n;
+        });
     }
     template <class T> T expect() {
         auto p = next();
