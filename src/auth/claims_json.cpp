@@ -21,6 +21,11 @@ bool read_time(const json::object& o, const char* name, std::optional<std::int64
     else if (v->is_double() && std::isfinite(v->as_double()) && std::fabs(v->as_double()) < 9e15)
         out = static_cast<std::int64_t>(std::floor(v->as_double()));
     else return why.reason = std::string("token claim ") + name + " must be a number of seconds", false;
+    // Unix seconds from 1970 to the end of year 9999: the time checks add the clock skew and
+    // subtract times, which must not overflow.
+    constexpr std::int64_t last_second = 253402300799;
+    if (*out < 0 || *out > last_second)
+        return why.reason = std::string("token claim ") + name + " is out of range (1970 to 9999)", false;
     return true;
 }
 

@@ -100,7 +100,10 @@ struct node::impl {
           mqtt(mqtt_options(opts), brk, authn, metrics, blocking, rt.size(), guard, &revoked),
           admin{metrics, [this] { return ready.load(); }, &authn,
                 [this](auth::revocation r, std::function<void(std::string)> done) { revocations.revoke(r, std::move(done)); },
-                [this] { return revoked.all(); }, opts.auth.max_token_ttl.count(), opts.auth.clock_skew.count()},
+                [this] { return revoked.all(); },
+                // Without require_exp a token may never expire, and neither may its revocation.
+                opts.auth.require_exp ? opts.auth.max_token_ttl.count() : 0, opts.auth.clock_skew.count(),
+                opts.http.handshake_timeout, opts.http.idle_timeout},
           http{opts.http, [this] { return ready.load(); },
                [this](net::transport_ptr t, std::size_t w, std::shared_ptr<void> slot) {
                    gateway::mqtt::connection::start(std::make_shared<gateway::mqtt::connection>(

@@ -11,6 +11,7 @@
 // the smallest limits a config allows instead of the defaults; the rest is the connection's bytes.
 // Aborts unless every JSON answer (errors quote paths, query values, token reasons) is valid
 // JSON with the status as error.code, and the values handed on respect their documented bounds.
+#include "authorize.hpp"
 #include "cursor_query.hpp"
 #include "fuzz_require.hpp"
 #include "request_token.hpp"
@@ -18,6 +19,7 @@
 #include "rest_request.hpp"
 #include "revocation_request.hpp"
 
+#include "runnel/auth/authenticator.hpp"
 #include "runnel/auth/token.hpp"
 #include "runnel/codec/json/text.hpp"
 #include "runnel/config/options.hpp"
@@ -45,7 +47,6 @@ http_context& context() {
         http_context c;
         c.opts.cors_origins = {"https://app.example"};
         c.ready = [] { return true; };
-        c.anonymous_allowed = [](bool) { return true; };
         return c;
     }();
     return ctx;
@@ -91,6 +92,37 @@ void check_tokens(const request_t& req) {
         REQUIRE(!t->empty());
         auth::token_error why;
         if (!auth::verify(*t, keys(), now, auth::verify_options{}, why)) check_error_text(401, why.reason);
+    }
+}
+
+/// Who the request is (a token from the header or the query, or anonymous on loopback only),
+/// then whether it may act on a channel its path or query names.
+void check_identity(const request_t& req) {
+    static const auth::static_authenticator authn([] {
+        auth::static_options o;
+        o.keys = {*keys().find("main"), *keys().find("legacy")};
+        o.anonymous_grants = auth::grant_set({{"public/#", auth::all_channel_actions}});
+        return o;
+    }(), nullptr, [] { return now; });
+    for (bool loopback : {true, false}) {
+        auto who = identify(authn, req, loopback, std::chrono::system_clock::time_point(std::chrono::seconds(now)));
+        if (auto* d = std::get_if<denial>(&who)) {
+            REQUIRE(d->status == 400 || d->status == 401);
+            check_json(denial_response(*d, req.keep_alive()));
+            continue;
+        }
+        const auto& id = std::get<auth::identity>(who);
+        REQUIRE(loopback || !id.anonymous); // anonymous is loopback only by default
+        // The target as a channel filter, when it is one (the gateways validate before they ask).
+        std::string_view target(req.target());
+        if (!target.empty() && target.front() == '/') target.remove_prefix(1);
+        if (core::validate_filter(target, core::topic_limits{}) != errc::ok) continue;
+        for (auto a : {auth::action::subscribe, auth::action::publish, auth::action::history}) {
+            if (auto d = authorize(id, a, target)) {
+                REQUIRE(d->status == 403);
+                check_json(denial_response(*d, req.keep_alive()));
+            }
+        }
     }
 }
 
@@ -154,6 +186,7 @@ void handle(const request_t& req) {
         if (auto refusal = check_upgrade(ctx, req, sub)) check_json(*refusal);
     }
     check_tokens(req);
+    check_identity(req);
     check_cursor_query(req);
     check_rest(req);
     check_admin_body(req);

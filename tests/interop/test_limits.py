@@ -441,6 +441,7 @@ class Timeouts(RunnelTestCase):
             "http header byte by byte": Stalled(s.http_port, drip=request),
             "websocket upgrade byte by byte": Stalled(s.http_port, drip=upgrade),
         }
+        admin_handshake = Stalled(s.admin_port, drip=request)  # the admin listener too (not counted)
         idle = {        # cut after http.idle_timeout (2 s)
             "http keep-alive idle": Stalled(s.http_port, head=b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"),
             "json websocket not answering pings": Stalled(s.http_port, head=upgrade),
@@ -454,6 +455,17 @@ class Timeouts(RunnelTestCase):
                 self.assertGreater(took, 0.7)
                 self.assertLess(took, 6.0)
                 self.assertEqual(st.answer, b"")
+        with self.subTest("admin header byte by byte"):
+            took = admin_handshake.result(self)
+            self.assertGreater(took, 0.7)
+            self.assertLess(took, 6.0)
+            self.assertEqual(admin_handshake.answer, b"")
+        admin_idle = Stalled(s.admin_port, head=b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        with self.subTest("admin keep-alive idle"):
+            took = admin_idle.result(self)
+            self.assertGreater(took, 1.5)
+            self.assertLess(took, 8.0)
+            self.assertIn(b" 200 ", admin_idle.answer.split(b"\r\n", 1)[0])
         for name, st in idle.items():
             with self.subTest(name):
                 took = st.result(self)

@@ -58,6 +58,20 @@ class JsonSession:
         self.t.join(WAIT)
 
 
+def ws_upgrade_status(server, token):
+    """The HTTP status of a JSON-protocol WebSocket upgrade carrying `token` as ?token= (101 when
+    the server accepted it)."""
+    async def attempt():
+        try:
+            async with websockets.connect(f"ws://{HOST}:{server.http_port}/ws?token={token}",
+                                          subprotocols=["runnel.json"]):
+                return 101
+        except websockets.exceptions.InvalidStatusCode as e:
+            return e.status_code
+
+    return asyncio.run(asyncio.wait_for(attempt(), WAIT))
+
+
 class WaitingPoll:
     """One long-poll with a long timeout on its own thread; `answered_at` when it returned."""
 
@@ -174,6 +188,100 @@ class Revocation(RunnelTestCase):
         status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/channels/r%2Fa/messages", ed)
         self.assertEqual(status, 401, body)
         self.assertIn("revoked", body)
+        for tok in (ed, hs):
+            self.assert_refused_on_http_listener(s, tok)
+
+    def assert_refused_on_http_listener(self, s, tok):
+        """The JSON WebSocket (token on the upgrade), SSE and long-poll all answer 401 "revoked"."""
+        self.assertEqual(ws_upgrade_status(s, tok), 401)
+        sse = self.track(SseStream(s, "channel=r/a&token=" + tok))
+        sse.wait_exit()
+        self.assertIn(b" 401", sse.headers.split(b"\r\n")[0], sse.headers)
+        status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/subscribe?channel=r/a&timeout=0", tok)
+        self.assertEqual(status, 401, body)
+        self.assertIn("revoked", body)
+
+    def revoke(self, s, admin, entry):
+        status, body = http("POST", f"http://{HOST}:{s.admin_port}/admin/v1/revocations", admin, json.dumps(entry))
+        self.assertEqual(status, 200, body)
+        return body
+
+    def test_a_revoked_key_id_cuts_its_tokens_everywhere_and_stays_refused_after_a_restart(self):
+        keys = TokenKeys()
+        s = self.start_server(*keys.server_args(anonymous=False))
+        grants = {"r/#": ["subscribe", "publish", "history"]}
+        hs = keys.hs256("dual", grants)      # kid legacy
+        ed = keys.eddsa("dual", grants)      # kid main, same subject
+        admin = keys.eddsa("ops", {"#": ["admin"]})
+
+        m_hs = self.track(PahoClient(s.mqtt_port, client_id="kid-hs", version=V5, username="dual", password=hs))
+        m_hs.connect()
+        m_hs.subscribe("r/a")
+        m_ed = self.track(PahoClient(s.mqtt_port, client_id="kid-ed", version=V5, username="dual", password=ed))
+        m_ed.connect()
+        m_ed.subscribe("r/a")
+        j_hs = self.track(JsonSession(s, hs))
+        j_ed = self.track(JsonSession(s, ed))
+        for j in (j_hs, j_ed):
+            self.assertTrue(j.ready.wait(WAIT), "a JSON session did not subscribe")
+            self.assertTrue(j.frames[0].get("ok"), j.frames[0])
+        s.wait_metric("runnel_subscriptions", lambda v: v >= 4, "four subscriptions")
+
+        self.revoke(s, admin, {"kid": "legacy"})
+
+        # The HS256 sessions are cut, each protocol saying why.
+        self.assertEqual(m_hs.wait_disconnected()[0], 0x98)
+        eventually(lambda: j_hs.closed_at is not None, what="the HS256 JSON session to end")
+        self.assertEqual(j_hs.close_code, 1008)
+        self.assertTrue(any(f.get("op") == "disconnect" and "revoked" in f.get("reason", "") for f in j_hs.frames),
+                        j_hs.frames)
+        # The EdDSA sessions of the same subject keep working.
+        m_ed.publish("r/a", b"after-kid", qos=1)
+        self.assertEqual(m_ed.wait_messages(1)[-1].payload, b"after-kid")
+        eventually(lambda: any(f.get("op") == "message" for f in j_ed.frames), what="the EdDSA JSON session's message")
+        self.assertIsNone(m_ed.disconnected)
+        self.assertIsNone(j_ed.closed_at)
+        self.assertEqual(http("GET", f"http://{HOST}:{s.http_port}/v1/channels/r%2Fa/messages", ed)[0], 200)
+
+        s.restart(crash=True)
+        # Every HS256 token is refused: the old one and one minted after the revocation.
+        fresh_hs = keys.hs256("dual", grants)
+        for i, tok in enumerate((hs, fresh_hs)):
+            c = self.track(PahoClient(s.mqtt_port, client_id=f"kid-again-{i}", version=V5, username="dual",
+                                      password=tok))
+            self.assertEqual(c.connect(expect_rc=None)[1], 0x86)
+            status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/channels/r%2Fa/messages", tok)
+            self.assertEqual(status, 401, body)
+            self.assertIn("revoked", body)
+            self.assert_refused_on_http_listener(s, tok)
+        # EdDSA tokens still work after the restart, on MQTT and REST.
+        ok = self.track(PahoClient(s.mqtt_port, client_id="kid-ed-2", version=V5, username="dual", password=ed))
+        ok.connect()
+        status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/channels/r%2Fa/messages", ed)
+        self.assertEqual(status, 200, body)
+
+    def test_a_revoked_jti_stays_refused_after_a_restart(self):
+        keys = TokenKeys()
+        s = self.start_server(*keys.server_args(anonymous=False))
+        grants = {"r/#": ["subscribe", "publish", "history"]}
+        revoked = keys.eddsa("jane", grants, jti="jane-revoked")
+        other = keys.hs256("jane", grants, jti="jane-other")
+        admin = keys.eddsa("ops", {"#": ["admin"]})
+        self.assertEqual(http("GET", f"http://{HOST}:{s.http_port}/v1/channels/r%2Fa/messages", revoked)[0], 200)
+        self.revoke(s, admin, {"jti": "jane-revoked"})
+        self.assertEqual(http("GET", f"http://{HOST}:{s.http_port}/v1/channels/r%2Fa/messages", revoked)[0], 401)
+
+        s.restart(crash=True)
+        c = self.track(PahoClient(s.mqtt_port, client_id="jane-1", version=V5, username="jane", password=revoked))
+        self.assertEqual(c.connect(expect_rc=None)[1], 0x86)
+        status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/channels/r%2Fa/messages", revoked)
+        self.assertEqual(status, 401, body)
+        self.assertIn("revoked", body)
+        # The subject's other token is not covered.
+        ok = self.track(PahoClient(s.mqtt_port, client_id="jane-2", version=V5, username="jane", password=other))
+        ok.connect()
+        status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/channels/r%2Fa/messages", other)
+        self.assertEqual(status, 200, body)
 
 
 class TokenCli(RunnelTestCase):

@@ -166,6 +166,37 @@ class Rest(TokenServer):
         self.assertEqual(status, 401)
 
 
+class NotBefore(RunnelTestCase):
+    """nbf against auth.clock_skew (30s here): a token whose nbf is further ahead than the skew
+    is refused with 401 "token not valid yet (nbf)"; one whose nbf is within the skew is taken."""
+    SKEW = 30
+
+    def setUp(self):
+        self.keys = TokenKeys()
+        self.s = self.start_server(*self.keys.server_args(
+            anonymous=False, extra=["--set", f"auth.clock_skew={self.SKEW}s"]))
+
+    def test_nbf_beyond_the_skew_is_401_and_within_it_is_accepted(self):
+        s = self.s
+        now = int(time.time())
+        # Well past the skew (minutes, so a slow machine cannot cross the line during the test).
+        early_ed = self.keys.eddsa("nora", CHAT, nbf=now + self.SKEW + 300)
+        early_hs = self.keys.hs256("nora", CHAT, nbf=now + self.SKEW + 300)
+        for kw in ({"token": early_ed}, {"query_token": early_hs}):
+            for method in ("POST", "GET"):
+                status, headers, body = request(s, method, "/v1/channels/chat%2F1/messages", data=b"1", **kw)
+                self.assertEqual(status, 401, (kw, body))
+                self.assertTrue(headers.get("www-authenticate", "").startswith("Bearer"), headers)
+                self.assertEqual(error_of(body), (401, "token not valid yet (nbf)"))
+        # nbf ahead of the clock but within the skew, and nbf in the past: both accepted.
+        for nbf in (now + self.SKEW // 3, now - 60):
+            for tok in (self.keys.eddsa("nora", CHAT, nbf=nbf), self.keys.hs256("nora", CHAT, nbf=nbf)):
+                status, _, body = request(s, "POST", "/v1/channels/chat%2F1/messages", token=tok, data=b'{"n":1}')
+                self.assertEqual(status, 200, (nbf - now, body))
+                status, _, body = request(s, "GET", "/v1/channels/chat%2F1/messages", token=tok)
+                self.assertEqual(status, 200, (nbf - now, body))
+
+
 class LongPollAndSse(TokenServer):
     def test_long_poll_needs_subscribe_on_each_filter(self):
         s = self.s

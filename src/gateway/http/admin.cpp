@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -49,7 +50,20 @@ bhttp::response<bhttp::string_body> answer(admin_context& ctx, const bhttp::requ
 
 asio::awaitable<void> session(admin_context& ctx, net::transport_ptr t, std::shared_ptr<void> slot) {
     std::string buf;
+    // A request that does not arrive in time closes the transport, which ends the pending read.
+    asio::steady_timer deadline{t->executor()};
+    auto alive = std::make_shared<bool>(true);
+    struct end_guard {
+        std::shared_ptr<bool> alive;
+        ~end_guard() { *alive = false; }
+    } guard{alive};
+    bool first = true;
     for (;;) {
+        deadline.expires_after(first ? ctx.handshake_timeout : ctx.idle_timeout);
+        first = false;
+        deadline.async_wait([tp = t.get(), alive](const boost::system::error_code& ec) {
+            if (!ec && *alive) tp->close();
+        });
         // Read until a whole request (headers + small body) is parsed; admin requests are tiny.
         bhttp::request_parser<bhttp::string_body> parser;
         parser.body_limit(64 * 1024);
@@ -69,8 +83,12 @@ asio::awaitable<void> session(admin_context& ctx, net::transport_ptr t, std::sha
             buf.append(chunk, r.bytes);
             ec = {};
         }
+        deadline.cancel(); // answering may wait for the store; the client is not the slow one
         bhttp::response<bhttp::string_body> res;
-        if (target_path(parser.get()).starts_with("/admin/v1/")) res = co_await answer_admin_api(ctx, parser.get(), t->loopback());
+        if (target_path(parser.get()).starts_with("/admin/v1/")) {
+            auto cert = t->peer_identity(); // a local: no temporaries in co_await arguments (GCC 12)
+            res = co_await answer_admin_api(ctx, parser.get(), t->loopback(), std::move(cert));
+        }
         else res = answer(ctx, parser.get());
         if (parser.get().method() == bhttp::verb::head) res.body().clear();
         bhttp::response_serializer<bhttp::string_body> sr{res};

@@ -18,18 +18,22 @@ response unauthorized(std::string_view why, bool keep_alive) {
 }
 
 /// The caller's identity must hold `admin`; nullopt = allowed, else the refusal.
-std::optional<response> check_admin(admin_context& ctx, const request_t& req, bool loopback) {
+std::optional<response> check_admin(admin_context& ctx, const request_t& req, bool loopback,
+                                    std::optional<std::string> certificate_subject) {
     if (!ctx.authn) return json_error(503, "the admin API is not configured", req.keep_alive());
     auto tok = request_token(req);
     if (auto* bad = std::get_if<bad_token_syntax>(&tok)) return unauthorized(bad->message, req.keep_alive());
     auth::credentials cred;
     cred.loopback = loopback;
+    cred.certificate_subject = std::move(certificate_subject); // tls.identity on the admin listener
     if (auto* t = std::get_if<std::string>(&tok)) cred.token = std::move(*t);
     std::string why;
     auto who = ctx.authn->authenticate(cred, &why);
     if (!who) return unauthorized(why.empty() ? "a token with the admin action is required" : why, req.keep_alive());
     if (!who->grants.any(auth::action::admin)) {
-        return cred.token ? json_error(403, "the token has no admin grant", req.keep_alive())
+        if (cred.token) return json_error(403, "the token has no admin grant", req.keep_alive());
+        return who->source == auth::identity_source::certificate
+                   ? json_error(403, "the client certificate has no admin grant", req.keep_alive())
                           : unauthorized("a token with the admin action is required", req.keep_alive());
     }
     return std::nullopt;
@@ -37,8 +41,9 @@ std::optional<response> check_admin(admin_context& ctx, const request_t& req, bo
 
 } // namespace
 
-asio::awaitable<response> answer_admin_api(admin_context& ctx, const request_t& req, bool loopback) {
-    if (auto refused = check_admin(ctx, req, loopback)) co_return std::move(*refused);
+asio::awaitable<response> answer_admin_api(admin_context& ctx, const request_t& req, bool loopback,
+                                           std::optional<std::string> certificate_subject) {
+    if (auto refused = check_admin(ctx, req, loopback, std::move(certificate_subject))) co_return std::move(*refused);
     auto path = target_path(req);
     if (path != "/admin/v1/revocations") co_return json_error(404, "no such admin path", req.keep_alive());
     if (req.method() == bhttp::verb::get) {

@@ -13,7 +13,9 @@
 
 namespace runnel::gateway::http {
 
-/// Answers a request under /admin/v1/ (401 without a valid token, 403 without `admin`).
-boost::asio::awaitable<response> answer_admin_api(admin_context& ctx, const request_t& req, bool loopback);
+/// Answers a request under /admin/v1/ (401 without a valid token or certificate identity, 403
+/// without `admin`).
+boost::asio::awaitable<response> answer_admin_api(admin_context& ctx, const request_t& req, bool loopback,
+                                                  std::optional<std::string> certificate_subject);
 
 } // namespace runnel::gateway::http

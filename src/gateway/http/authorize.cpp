@@ -53,7 +53,9 @@ std::string no_grant_message(auth::action a, std::string_view channel) {
 }
 
 std::optional<denial> authorize(const auth::identity& who, auth::action a, std::string_view channel) {
-    if (who.may(a, grant_filter(channel))) return std::nullopt;
+    // Only a subscription filter can be shared; a channel named "$share/..." is checked as it is
+    // (so `#` does not cover it, by the `$` rule).
+    if (who.may(a, a == auth::action::subscribe ? grant_filter(channel) : channel)) return std::nullopt;
     return denial{403, no_grant_message(a, channel), auth::to_string(a)};
 }
 

@@ -46,11 +46,11 @@ std::optional<auth::revocation> parse_revocation(std::string_view body, std::int
     }
     switch (r.what) {
     case auth::revocation::kind::jti: {
-        r.expires = now + max_token_ttl + clock_skew;
+        r.expires = max_token_ttl > 0 ? now + max_token_ttl + clock_skew : 0;
         if (const auto* e = o.if_contains("exp")) {
             auto s = seconds_of(*e);
             if (!s) return error = "exp must be Unix seconds", std::nullopt;
-            r.expires = std::min(r.expires, *s + clock_skew);
+            r.expires = r.expires == 0 ? *s + clock_skew : std::min(r.expires, *s + clock_skew);
         }
         break;
     }
@@ -61,7 +61,7 @@ std::optional<auth::revocation> parse_revocation(std::string_view body, std::int
             if (!s) return error = "before must be Unix seconds", std::nullopt;
             r.before = *s;
         }
-        r.expires = r.before + max_token_ttl + clock_skew;
+        r.expires = max_token_ttl > 0 ? r.before + max_token_ttl + clock_skew : 0;
         break;
     }
     case auth::revocation::kind::kid: r.expires = 0; break;

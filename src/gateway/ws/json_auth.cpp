@@ -51,15 +51,18 @@ bool json_session::ensure_identity(const std::string& id) {
 
 void json_session::set_identity(auth::identity who) {
     who_ = std::move(who);
+    // A wait that already completed is not cancelled by expires_at(): its handler may still be
+    // queued. The generation tells a stale expiry (of the token a refresh replaced) from this one.
+    auto gen = ++expiry_gen_;
     auto end = http::steady_expiry(*who_);
     if (end == std::chrono::steady_clock::time_point::max()) {
         expiry_.cancel();
         return;
     }
-    expiry_.expires_at(end); // cancels the previous token's wait
+    expiry_.expires_at(end); // cancels the previous token's pending wait
     auto self = shared_from_this();
-    expiry_.async_wait([self](boost::system::error_code ec) {
-        if (!ec) self->end_for("token expired");
+    expiry_.async_wait([self, gen](boost::system::error_code ec) {
+        if (!ec && gen == self->expiry_gen_) self->end_for("token expired");
     });
 }
 

@@ -139,6 +139,25 @@ TEST(jwt, malformed_tokens_get_a_reason_not_a_crash) {
     EXPECT_TRUE(looks_like_jwt(tok));
 }
 
+TEST(jwt, time_claims_out_of_range_are_refused_before_any_arithmetic) {
+    // Signed by the right key: only the range check stands between these and signed overflow
+    // in exp + skew and exp - iat (found in review).
+    auto k = hs_key();
+    keyring ring({k});
+    std::string why;
+    auto huge = sign_raw(R"({"alg":"HS256","kid":"legacy"})",
+                         R"({"sub":"a","iat":-9223372036854775798,"exp":9223372036854775777})", k);
+    EXPECT_FALSE(check(huge, ring, &why));
+    EXPECT_EQ(why, "token claim exp is out of range (1970 to 9999)");
+    auto negative = sign_raw(R"({"alg":"HS256","kid":"legacy"})", R"({"sub":"a","iat":-5,"exp":1800000100})", k);
+    EXPECT_FALSE(check(negative, ring, &why));
+    EXPECT_EQ(why, "token claim iat is out of range (1970 to 9999)");
+    auto nbf = sign_raw(R"({"alg":"HS256","kid":"legacy"})",
+                        R"({"sub":"a","exp":1800000100,"nbf":253402300800})", k);
+    EXPECT_FALSE(check(nbf, ring, &why));
+    EXPECT_EQ(why, "token claim nbf is out of range (1970 to 9999)");
+}
+
 TEST(jwt, grants_may_be_arrays_or_comma_strings) {
     token_error why;
     auto o = boost::json::parse(R"({"sub":"a","grants":{"x/+":"subscribe, history","y/#":["publish"]}})").as_object();

@@ -10,6 +10,7 @@
 #include "runnel/obs/metrics.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 
 namespace runnel::gateway::http {
@@ -21,8 +22,12 @@ struct admin_context {
     /// Puts `r` in force; `done("")` once it is durable, or done(reason). Any thread.
     std::function<void(auth::revocation r, std::function<void(std::string)> done)> revoke;
     std::function<std::vector<auth::revocation>()> revocations;
-    std::int64_t max_token_ttl = 86400; // how long a jti / subject revocation must live
+    std::int64_t max_token_ttl = 86400; // how long a jti / subject revocation must live (0: forever)
     std::int64_t clock_skew = 30;
+    // Slowloris: the first request must arrive within handshake_timeout, later ones within
+    // idle_timeout (http.handshake_timeout / http.idle_timeout), as on the HTTP listener.
+    std::chrono::seconds handshake_timeout{10};
+    std::chrono::seconds idle_timeout{60};
 };
 
 /// Serves one admin connection (HTTP/1.1 keep-alive) until it closes.

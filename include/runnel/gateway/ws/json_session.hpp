@@ -141,6 +141,7 @@ private:
     std::optional<std::string> upgrade_token_;
     std::optional<auth::identity> who_;
     boost::asio::steady_timer expiry_; // the identity's token expiry
+    std::uint64_t expiry_gen_ = 0;     // bumped by each set_identity(); a stale expiry is ignored
 };
 
 } // namespace runnel::gateway::ws

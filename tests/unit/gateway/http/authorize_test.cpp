@@ -146,6 +146,14 @@ TEST_F(http_authorize, a_wildcard_filter_needs_one_pattern_covering_all_of_it) {
     // `#` does not reach `$` channels.
     EXPECT_TRUE(authorize(id, auth::action::publish, "$SYS/x"));
     EXPECT_FALSE(authorize(id, auth::action::publish, "any/thing"));
+    // Publish and history name a channel, never a shared subscription: "$share/g/x" is a `$`
+    // channel, which neither `#` nor a grant on `x` covers.
+    EXPECT_TRUE(authorize(id, auth::action::publish, "$share/g/any"));
+    auth::identity x;
+    x.grants = auth::grant_set({{"x", auth::action::publish | auth::action::history}});
+    EXPECT_TRUE(authorize(x, auth::action::publish, "$share/g/x"));
+    EXPECT_TRUE(authorize(x, auth::action::history, "$share/g/x"));
+    EXPECT_FALSE(authorize(x, auth::action::publish, "x"));
 }
 
 TEST_F(http_authorize, denials_answer_in_the_json_error_shape_and_401_names_bearer) {
