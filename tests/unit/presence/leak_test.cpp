@@ -2,6 +2,8 @@
 // Also the scale case: 100,000 members in one channel.
 #include "fixture.hpp"
 
+#include <cstdio>
+
 using namespace runnel::presence;
 using namespace runnel::presence::test;
 
@@ -52,6 +54,13 @@ TEST(presence_leak, a_hundred_thousand_members_in_one_channel) {
     auto h = r.here_now("huge");
     EXPECT_EQ(h.occupancy, static_cast<std::size_t>(n));
     EXPECT_FALSE(h.listed);
+    // The estimate per member (held connection, no state, ~10-byte id, batched join not yet
+    // announced): reported, and bounded
+    // so a change that bloats the tables shows up here.
+    const std::size_t per_member = r.bytes_estimate() / n;
+    RecordProperty("bytes_per_member", static_cast<int>(per_member));
+    std::printf("presence: ~%zu bytes per member at %d members\n", per_member, n);
+    EXPECT_LT(per_member, 1024u);
     // Every member is lost at once: 100,000 graces queued, each cancelled or expired in O(log n).
     for (int i = 0; i < n; ++i)
         r.leave("huge", "user-" + std::to_string(i), static_cast<conn_id>(i), t0 + 1s, leave_reason::lost);
