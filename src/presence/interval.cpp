@@ -12,6 +12,8 @@ namespace {
 /// tenth (at least one) or fewer, so occupancy hovering at the threshold does not switch modes
 /// (and the event style its watchers see) on every join and leave.
 std::size_t exit_at(const options& o) {
+    if (o.announce_max == 0)
+        return 0; // never entered; avoid the unsigned wrap
     return o.announce_max - std::max<std::size_t>(1, o.announce_max / 10);
 }
 

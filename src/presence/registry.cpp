@@ -16,7 +16,12 @@ const char* to_string(action a) noexcept {
     return "?";
 }
 
-registry::registry(options opts) : impl_(std::make_unique<impl>()) { impl_->opts = opts; }
+registry::registry(options opts) : impl_(std::make_unique<impl>()) {
+    // A non-positive interval would make advance() reschedule the tick at `now` forever.
+    if (opts.interval <= std::chrono::steady_clock::duration::zero())
+        opts.interval = std::chrono::seconds(1);
+    impl_->opts = opts;
+}
 registry::~registry() = default;
 registry::registry(registry&&) noexcept = default;
 registry& registry::operator=(registry&&) noexcept = default;

@@ -15,7 +15,7 @@ struct options {
     /// Above this many members a channel announces `interval` events instead of each
     /// join/leave/timeout. 0 = never (always per-member events).
     std::size_t announce_max = 100;
-    /// Period of `interval` events while a channel is in interval mode.
+    /// Period of `interval` events while a channel is in interval mode (0 or less is taken as 1 s).
     std::chrono::steady_clock::duration interval = std::chrono::seconds(10);
     /// here-now lists members (with state) only up to this occupancy; above it, occupancy only.
     std::size_t here_now_max = 1000;

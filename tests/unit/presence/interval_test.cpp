@@ -190,3 +190,12 @@ TEST(presence_interval, an_interval_channel_that_empties_flushes_and_is_freed) {
     EXPECT_EQ(brief({all.back()}), strings{"leave:m9@0"});
     expect_empty(r);
 }
+
+TEST(presence_interval, a_zero_interval_cannot_spin_advance) {
+    options o = batched(1);
+    o.interval = 0s;
+    registry r(o);
+    EXPECT_EQ(r.settings().interval, 1s);
+    fill(r, 0, 2, t0);
+    EXPECT_EQ(r.advance(t0 + 1s).size(), 1u);
+}
