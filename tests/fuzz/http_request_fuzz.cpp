@@ -13,6 +13,7 @@
 // JSON with the status as error.code, and the values handed on respect their documented bounds.
 #include "authorize.hpp"
 #include "cursor_query.hpp"
+#include "fuzz_keys.hpp"
 #include "fuzz_require.hpp"
 #include "request_token.hpp"
 #include "responses.hpp"
@@ -52,14 +53,7 @@ http_context& context() {
     return ctx;
 }
 
-const auth::keyring& keys() {
-    static const auth::keyring ring([] {
-        auth::key ed{"main", auth::key_alg::eddsa, std::string(32, '\x11'), {}, {}};
-        auth::key hs{"legacy", auth::key_alg::hs256, {}, {}, std::string(32, 's')};
-        return std::vector<auth::key>{ed, hs};
-    }());
-    return ring;
-}
+using fuzz::keys;
 
 /// A JSON answer must parse (strict UTF-8) and, for an error, carry its status and a message.
 void check_json(const response& res) {

@@ -6,6 +6,7 @@
 //   3: the body of POST /admin/v1/revocations.
 // Any bytes must give claims or a reason, never a crash. Accepted claims must be well-formed
 // (sub set, grant patterns valid filters) and survive sign -> verify unchanged.
+#include "fuzz_keys.hpp"
 #include "fuzz_require.hpp"
 #include "revocation_request.hpp"
 #include "runnel/auth/base64.hpp"
@@ -20,14 +21,7 @@ namespace {
 using namespace runnel;
 constexpr std::int64_t now = 1'800'000'000;
 
-const auth::keyring& keys() {
-    static const auth::keyring ring([] {
-        auth::key ed{"main", auth::key_alg::eddsa, std::string(32, '\x11'), {}, {}};
-        auth::key hs{"legacy", auth::key_alg::hs256, {}, {}, std::string(32, 's')};
-        return std::vector<auth::key>{ed, hs};
-    }());
-    return ring;
-}
+using fuzz::keys;
 
 void check_token(const std::string& token) {
     auth::token_error why;
