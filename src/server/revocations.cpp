@@ -26,11 +26,15 @@ void revocation_service::load(const store::snapshot& snap) {
 }
 
 void revocation_service::revoke(const auth::revocation& r, done_fn done) {
+    std::unique_lock lock(order_);
     auto stored = list_.add(r);
     if (cut_) cut_();
     RUNNEL_LOG_INFO(obs::server_log(), "revoked {}={} before={} expires={}", auth::to_string(r.what), r.value, r.before,
                     r.expires);
-    if (!stored || !log_) return done("");
+    if (!stored || !log_) {
+        lock.unlock();
+        return done("");
+    }
     store::write_batch b;
     b.kv_put.emplace_back(auth::revocation_key(*stored), auth::encode_revocation(*stored));
     log_->commit(std::move(b), {}, [done = std::move(done)](boost::system::error_code ec) {
@@ -56,6 +60,7 @@ void revocation_service::arm() {
 }
 
 void revocation_service::sweep() {
+    std::lock_guard lock(order_);
     auto gone = list_.expire(auth::unix_now());
     if (gone.empty() || !log_) return;
     store::write_batch b;

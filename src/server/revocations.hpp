@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <functional>
+#include <mutex>
 #include <string>
 
 namespace runnel::server {
@@ -31,6 +32,10 @@ private:
     void arm();
     void sweep();
     auth::revocation_list& list_;
+    // Held from a list change until its write is queued to the log, so the log sees puts and
+    // sweep erases in the order the list made them (a revoke on the admin thread racing a sweep
+    // on worker 0 must not have its put overtaken by the sweep's erase of the same key).
+    std::mutex order_;
     store::retention_log* log_;
     boost::asio::steady_timer timer_;
     cut_fn cut_;
