@@ -69,7 +69,9 @@ struct connect_cmd {
 
 /// Options accepted now and acted on by later issues.
 struct subscribe_options {
-    bool presence = false; // also receive presence pushes for the channel
+    /// Whether the subscription makes its holder a presence member of the channel; unset = the
+    /// default (yes for an exact channel; wildcards are never members, docs/presence.md).
+    std::optional<bool> presence;
     bool operator==(const subscribe_options&) const = default;
 };
 
@@ -123,7 +125,8 @@ struct presence_cmd {
 
 struct state_cmd {
     std::string channel;
-    std::string state; // a JSON object's text, exactly as in the frame
+    /// A JSON object's text, exactly as in the frame; none = read the state instead of setting it.
+    std::optional<std::string> state;
     bool operator==(const state_cmd&) const = default;
 };
 

@@ -1,0 +1,220 @@
+"""Presence with clients nobody here wrote: paho-mqtt and python3-websockets members, watchers on
+`$presence/{channel}` over MQTT and the JSON protocol, here-now and state over JSON, the grace
+after a lost connection (a killed client times out only after it; a client back within it
+causes no leave/join flap), the presence grant, and the leak check on /metrics."""
+import asyncio
+import json
+import time
+
+import websockets
+
+from runnel_fixture import HOST, RunnelTestCase, eventually, main
+from clients import V5, V311, PahoClient
+
+
+def run(coro, timeout=30):
+    return asyncio.run(asyncio.wait_for(coro, timeout))
+
+
+async def recv_json(ws, timeout=10):
+    return json.loads(await asyncio.wait_for(ws.recv(), timeout))
+
+
+async def recv_until(ws, pred, timeout=10, limit=100):
+    for _ in range(limit):
+        msg = await recv_json(ws, timeout)
+        if pred(msg):
+            return msg
+    raise AssertionError("no matching frame")
+
+
+async def request(ws, frame):
+    await ws.send(json.dumps(frame))
+    return await recv_until(ws, lambda f: f.get("id") == frame["id"])
+
+
+def ws_url(server):
+    return f"ws://{HOST}:{server.http_port}/ws"
+
+
+class MqttWatcher:
+    """A paho client on `$presence/{channel}`: the events, decoded, in arrival order."""
+
+    def __init__(self, test, server, channel):
+        self.c = test.track(PahoClient(server.mqtt_port, client_id="watcher-" + channel.replace("/", "-")))
+        self.c.connect()
+        self.c.subscribe("$presence/" + channel)
+
+    def events(self):
+        return [json.loads(m.payload) for m in self.c.received()]
+
+    def wait(self, n, timeout=10):
+        """The first n events (fails if fewer arrive in time)."""
+        return eventually(lambda: len(self.events()) >= n and self.events()[:n], timeout, f"{n} presence events")
+
+
+def brief(e):
+    return (e["action"], e.get("client"), e["occupancy"])
+
+
+class MqttPresence(RunnelTestCase):
+    def test_subscribe_makes_a_member_unsubscribe_and_disconnect_leave(self):
+        s = self.start_server("--set", "presence.grace=30s")
+        w = MqttWatcher(self, s, "room/1")
+        a = self.track(PahoClient(s.mqtt_port, client_id="alice", version=V311))
+        a.connect()
+        a.subscribe("room/1")
+        a.subscribe("room/#")  # a wildcard makes no member of anything
+        e = w.wait(1)[0]
+        self.assertEqual(brief(e), ("join", "alice", 1))
+        self.assertEqual((e["op"], e["channel"], e["state"]), ("presence", "room/1", {}))
+        self.assertRegex(e["tt"], "^[0-9]+$")
+        s.wait_metric("runnel_presence_members", lambda v: v == 1)
+        b = self.track(PahoClient(s.mqtt_port, client_id="bob", version=V5))
+        b.connect()
+        b.subscribe("room/1")
+        a.unsubscribe("room/1")
+        b.disconnect()  # a clean DISCONNECT: leave at once, not after the 30 s grace
+        self.assertEqual([brief(e) for e in w.wait(4)],
+                         [("join", "alice", 1), ("join", "bob", 2), ("leave", "alice", 1), ("leave", "bob", 0)])
+        s.wait_metric("runnel_presence_members", lambda v: v == 0)
+        s.wait_metric("runnel_presence_channels", lambda v: v == 0)
+
+    def test_a_killed_client_times_out_only_after_the_grace_and_nothing_leaks(self):
+        s = self.start_server("--set", "presence.grace=1s")
+        w = MqttWatcher(self, s, "room/2")
+        a = self.track(PahoClient(s.mqtt_port, client_id="crash", version=V5))
+        a.connect()
+        a.subscribe("room/2")
+        w.wait(1)
+        killed = time.monotonic()
+        a.kill()  # no DISCONNECT
+        ev = w.wait(2)[1]
+        elapsed = time.monotonic() - killed
+        self.assertEqual(brief(ev), ("timeout", "crash", 0))
+        self.assertGreaterEqual(elapsed, 0.9, "the timeout came before the grace had passed")
+        self.assertEqual(len(w.events()), 2)  # no leave besides the timeout
+        s.wait_metric("runnel_presence_channels", lambda v: v == 0)
+        s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
+    def test_back_within_the_grace_no_leave_no_join(self):
+        s = self.start_server("--set", "presence.grace=60s")
+        w = MqttWatcher(self, s, "room/3")
+        a = self.track(PahoClient(s.mqtt_port, client_id="flaky", version=V5))
+        a.connect()
+        a.subscribe("room/3")
+        w.wait(1)
+        a.kill()
+        # The server has seen the loss (only the watcher is connected) before the client is back.
+        s.wait_metric("runnel_connections", lambda v: v == 1, labels='protocol="mqtt"')
+        a2 = self.track(PahoClient(s.mqtt_port, client_id="flaky", version=V5))
+        a2.connect()
+        a2.subscribe("room/3")
+        c = self.track(PahoClient(s.mqtt_port, client_id="carol", version=V5))
+        c.connect()
+        c.subscribe("room/3")
+        # The event after flaky's first join is carol's: no leave, timeout or join in between.
+        self.assertEqual([brief(e) for e in w.wait(2)], [("join", "flaky", 1), ("join", "carol", 2)])
+
+    def test_a_persistent_session_is_present_again_on_reconnect(self):
+        s = self.start_server("--set", "presence.grace=60s")
+        w = MqttWatcher(self, s, "room/4")
+        a = self.track(PahoClient(s.mqtt_port, client_id="keeper", version=V311, clean=False))
+        a.connect()
+        a.subscribe("room/4")
+        a.disconnect()
+        a2 = self.track(PahoClient(s.mqtt_port, client_id="keeper", version=V311, clean=False))
+        a2.connect()  # no SUBSCRIBE: the session still holds room/4
+        self.assertEqual([brief(e) for e in w.wait(3)],
+                         [("join", "keeper", 1), ("leave", "keeper", 0), ("join", "keeper", 1)])
+
+    def test_watching_needs_the_presence_grant(self):
+        s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')
+        c = self.track(PahoClient(s.mqtt_port, client_id="nosy", version=V5))
+        c.connect()
+        self.assertEqual(c.subscribe("$presence/room/5"), [0x87])
+        self.assertEqual(c.subscribe("room/5"), [0])
+
+
+class JsonPresence(RunnelTestCase):
+    def test_join_state_here_now_and_leave(self):
+        s = self.start_server("--set", "presence.grace=30s")
+
+        async def scenario():
+            async with websockets.connect(ws_url(s), subprotocols=["runnel.json"]) as watch, \
+                       websockets.connect(ws_url(s), subprotocols=["runnel.json"]) as ann:
+                self.assertEqual(await request(watch, {"id": 1, "op": "subscribe", "channel": "$presence/lobby"}),
+                                 {"id": 1, "ok": True})
+                self.assertTrue((await request(ann, {"id": 1, "op": "connect", "client_id": "ann"}))["ok"])
+                self.assertTrue((await request(ann, {"id": 2, "op": "subscribe", "channel": "lobby"}))["ok"])
+                e = await recv_until(watch, lambda f: f.get("op") == "presence")
+                self.assertEqual((e["channel"], e["action"], e["client"], e["state"], e["occupancy"]),
+                                 ("lobby", "join", "ann", {}, 1))
+                r = await request(ann, {"id": 3, "op": "state", "channel": "lobby", "state": {"mood": "ok"}})
+                self.assertEqual(r, {"id": 3, "ok": True})
+                e = await recv_until(watch, lambda f: f.get("op") == "presence")
+                self.assertEqual((e["action"], e["client"], e["state"]), ("state-change", "ann", {"mood": "ok"}))
+                r = await request(ann, {"id": 4, "op": "state", "channel": "lobby"})
+                self.assertEqual(r, {"id": 4, "ok": True, "channel": "lobby", "state": {"mood": "ok"}})
+                # Opted out, and wildcards: no membership.
+                self.assertTrue((await request(ann, {"id": 5, "op": "subscribe", "channel": "quiet",
+                                                     "presence": False}))["ok"])
+                self.assertTrue((await request(ann, {"id": 6, "op": "subscribe", "channel": "lobby/#"}))["ok"])
+                r = await request(watch, {"id": 2, "op": "presence", "channel": "lobby"})
+                self.assertEqual(r, {"id": 2, "ok": True, "channel": "lobby", "occupancy": 1,
+                                     "members": [{"client": "ann", "state": {"mood": "ok"}}]})
+                r = await request(watch, {"id": 3, "op": "presence", "channel": "quiet"})
+                self.assertEqual((r["occupancy"], r["members"]), (0, []))
+                r = await request(ann, {"id": 7, "op": "state", "channel": "quiet", "state": {"a": 1}})
+                self.assertEqual(r["error"]["code"], 404)
+                r = await request(ann, {"id": 8, "op": "publish", "channel": "$presence/lobby", "data": {}})
+                self.assertEqual(r["error"]["code"], 403)
+                self.assertTrue((await request(ann, {"id": 9, "op": "unsubscribe", "channel": "lobby"}))["ok"])
+                e = await recv_until(watch, lambda f: f.get("op") == "presence")
+                self.assertEqual((e["action"], e["client"], e["occupancy"]), ("leave", "ann", 0))
+                self.assertTrue((await request(ann, {"id": 10, "op": "subscribe", "channel": "lobby"}))["ok"])
+                e = await recv_until(watch, lambda f: f.get("op") == "presence")
+                self.assertEqual((e["action"], e["client"], e["state"]), ("join", "ann", {}))
+                await ann.close()  # a clean close: leave at once
+                e = await recv_until(watch, lambda f: f.get("op") == "presence")
+                self.assertEqual((e["action"], e["client"], e["occupancy"]), ("leave", "ann", 0))
+        run(scenario())
+        s.wait_metric("runnel_presence_members", lambda v: v == 0)
+        s.wait_metric("runnel_presence_channels", lambda v: v == 0)
+
+    def test_a_dropped_connection_times_out_after_the_grace(self):
+        s = self.start_server("--set", "presence.grace=1s")
+
+        async def scenario():
+            async with websockets.connect(ws_url(s), subprotocols=["runnel.json"]) as watch:
+                await request(watch, {"id": 1, "op": "subscribe", "channel": "$presence/hall"})
+                lost = await websockets.connect(ws_url(s), subprotocols=["runnel.json"])
+                await request(lost, {"id": 1, "op": "connect", "client_id": "gone"})
+                await request(lost, {"id": 2, "op": "subscribe", "channel": "hall"})
+                e = await recv_until(watch, lambda f: f.get("op") == "presence")
+                self.assertEqual((e["action"], e["client"]), ("join", "gone"))
+                dropped = time.monotonic()
+                lost.transport.abort()  # no close frame
+                e = await recv_until(watch, lambda f: f.get("op") == "presence")
+                self.assertEqual((e["action"], e["client"], e["occupancy"]), ("timeout", "gone", 0))
+                self.assertGreaterEqual(time.monotonic() - dropped, 0.9)
+        run(scenario())
+        s.wait_metric("runnel_presence_channels", lambda v: v == 0)
+        s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
+    def test_presence_commands_and_watching_need_the_presence_grant(self):
+        s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')
+
+        async def scenario():
+            async with websockets.connect(ws_url(s), subprotocols=["runnel.json"]) as ws:
+                for i, frame in enumerate([{"op": "subscribe", "channel": "$presence/x"},
+                                           {"op": "presence", "channel": "x"},
+                                           {"op": "state", "channel": "x", "state": {}}]):
+                    r = await request(ws, dict(frame, id=i))
+                    self.assertEqual(r["error"]["code"], 403, frame)
+                    self.assertIn("no presence grant", r["error"]["message"])
+        run(scenario())
+
+
+if __name__ == "__main__":
+    main()
