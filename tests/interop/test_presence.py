@@ -10,6 +10,7 @@ import websockets
 
 from runnel_fixture import HOST, RunnelTestCase, eventually, main
 from clients import V5, V311, PahoClient
+from tokens import TokenKeys
 
 
 def run(coro, timeout=30):
@@ -214,6 +215,45 @@ class JsonPresence(RunnelTestCase):
                     self.assertEqual(r["error"]["code"], 403, frame)
                     self.assertIn("no presence grant", r["error"]["message"])
         run(scenario())
+
+
+class SubjectsAndIntervals(RunnelTestCase):
+    def test_a_token_subject_is_one_member_across_protocols_and_connections(self):
+        keys = TokenKeys()
+        s = self.start_server(*keys.server_args(anonymous=True), "--set", "presence.grace=30s")
+        w = MqttWatcher(self, s, "team")
+        grants = {"#": ["subscribe", "publish", "presence"]}
+        m = self.track(PahoClient(s.mqtt_port, client_id="phone", version=V5, username="dana",
+                                  password=keys.eddsa("dana", grants)))
+        m.connect()
+        m.subscribe("team")
+
+        async def scenario():
+            async with websockets.connect(ws_url(s), subprotocols=["runnel.json"]) as ws:
+                r = await request(ws, {"id": 1, "op": "connect", "client_id": "laptop",
+                                       "token": keys.eddsa("dana", grants)})
+                self.assertTrue(r["ok"], r)
+                self.assertTrue((await request(ws, {"id": 2, "op": "subscribe", "channel": "team"}))["ok"])
+                r = await request(ws, {"id": 3, "op": "presence", "channel": "team"})
+                self.assertEqual((r["occupancy"], r["members"]), (1, [{"client": "dana", "state": {}}]))
+            # The JSON connection closed; the MQTT one still holds the member.
+        run(scenario())
+        m.disconnect()
+        self.assertEqual([brief(e) for e in w.wait(2)], [("join", "dana", 1), ("leave", "dana", 0)])
+
+    def test_a_big_channel_sends_interval_events(self):
+        s = self.start_server("--set", "presence.announce_max=2", "--set", "presence.interval=1s")
+        w = MqttWatcher(self, s, "arena")
+        for name in ("p1", "p2", "p3"):
+            c = self.track(PahoClient(s.mqtt_port, client_id=name, version=V5))
+            c.connect()
+            c.subscribe("arena")
+        # p1 and p2 are announced; p3 takes the channel over announce_max: it comes in an interval.
+        first = w.wait(3)
+        self.assertEqual([brief(e) for e in first[:2]], [("join", "p1", 1), ("join", "p2", 2)])
+        self.assertEqual((first[2]["action"], first[2]["occupancy"], first[2]["joined"], first[2]["left"],
+                          first[2]["timeouts"]), ("interval", 3, ["p3"], [], []))
+        self.assertNotIn("client", first[2])
 
 
 if __name__ == "__main__":
