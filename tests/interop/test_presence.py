@@ -166,6 +166,8 @@ class JsonPresence(RunnelTestCase):
                                      "members": [{"client": "ann", "state": {"mood": "ok"}}]})
                 r = await request(watch, {"id": 3, "op": "presence", "channel": "quiet"})
                 self.assertEqual((r["occupancy"], r["members"]), (0, []))
+                r = await request(watch, {"id": 4, "op": "presence", "client": "ann"})  # where-now
+                self.assertEqual(r, {"id": 4, "ok": True, "client": "ann", "channels": ["lobby"]})
                 r = await request(ann, {"id": 7, "op": "state", "channel": "quiet", "state": {"a": 1}})
                 self.assertEqual(r["error"]["code"], 404)
                 r = await request(ann, {"id": 8, "op": "publish", "channel": "$presence/lobby", "data": {}})

@@ -83,7 +83,10 @@ bool decode_history(frame_fields& f, command& out) {
 }
 
 bool decode_presence(frame_fields& f, command& out) {
-    return need_channel_name(f, out.emplace<presence_cmd>().channel);
+    auto& c = out.emplace<presence_cmd>();
+    if (!f.find("client")) return need_channel_name(f, c.channel);
+    if (f.find("channel")) return f.fail(status::bad_request, "both \"channel\" and \"client\"");
+    return opt_string(f, "client", f.lim().max_token_bytes, c.client);
 }
 
 bool decode_state(frame_fields& f, command& out) {

@@ -65,6 +65,28 @@ void json_session::on_presence(const std::string& id, json::presence_cmd c) {
     });
 }
 
+void json_session::on_where_now(const std::string& id, std::string client) {
+    if (!ctx_.presence) {
+        send(json::encode_error(id, 501, "presence is not available on this server"));
+        return;
+    }
+    auto self = shared_from_this();
+    auto who = client;
+    ctx_.presence->where_now(std::move(client), worker_, [self, id, who](std::vector<std::string> channels) {
+        if (!self->who_) return; // closed meanwhile
+        // Only channels the identity may see the presence of: where-now must not reveal more
+        // than here-now on each channel would.
+        std::string list = "[";
+        for (const auto& c : channels) {
+            if (!self->who_->may(auth::action::presence, c)) continue;
+            if (list.size() > 1) list += ',';
+            json::append_json_string(list, c);
+        }
+        list += ']';
+        self->send(json::reply_ok(id).field("client", who).raw_field("channels", list).str());
+    });
+}
+
 void json_session::on_state(const std::string& id, json::state_cmd c) {
     if (!ctx_.presence) {
         send(json::encode_error(id, 501, "presence is not available on this server"));

@@ -145,8 +145,10 @@ asio::awaitable<void> json_session::handle(json::request r) {
         on_refresh(id, std::move(*f));
         co_return;
     }
-    if (auto* p = std::get_if<json::presence_cmd>(&r.cmd)) { // here-now needs no session
-        if (ensure_identity(id) && allowed(id, auth::action::presence, p->channel)) on_presence(id, std::move(*p));
+    if (auto* p = std::get_if<json::presence_cmd>(&r.cmd)) { // here-now and where-now need no session
+        if (!ensure_identity(id)) co_return;
+        if (p->client) on_where_now(id, std::move(*p->client));
+        else if (allowed(id, auth::action::presence, p->channel)) on_presence(id, std::move(*p));
         co_return;
     }
     if (!co_await ensure_session(broker::assign_client_id(), id)) co_return;

@@ -118,8 +118,11 @@ struct history_cmd {
     bool operator==(const history_cmd&) const = default;
 };
 
+/// here-now of `channel`, or, with `client` (and no channel), where-now: the channels where that
+/// member (client id or token subject) is present.
 struct presence_cmd {
     std::string channel;
+    std::optional<std::string> client;
     bool operator==(const presence_cmd&) const = default;
 };
 

@@ -106,6 +106,8 @@ private:
     void presence_end(bool clean); // the connection closed (clean) or was lost
     void on_presence(const std::string& id, codec::json::presence_cmd c);
     void on_state(const std::string& id, codec::json::state_cmd c);
+    /// The channels `client` is present in, of those the identity has the presence grant on.
+    void on_where_now(const std::string& id, std::string client);
 
     // Identity and grants (json_auth.cpp).
     /// The identity for a request: the session's, or anonymous when allowed; false (error 401
