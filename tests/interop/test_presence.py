@@ -98,6 +98,18 @@ class MqttPresence(RunnelTestCase):
         s.wait_metric("runnel_presence_channels", lambda v: v == 0)
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
 
+    def test_an_expired_keep_alive_is_a_lost_connection(self):
+        s = self.start_server("--set", "presence.grace=1s")
+        w = MqttWatcher(self, s, "room/6")
+        a = self.track(PahoClient(s.mqtt_port, client_id="sleepy", version=V311, keepalive=1))
+        a.connect()
+        a.subscribe("room/6")
+        w.wait(1)
+        a.c.loop_stop()  # silent from now on: no PINGREQ, no DISCONNECT, the socket stays open
+        ev = w.wait(2, timeout=20)[1]
+        self.assertEqual(brief(ev), ("timeout", "sleepy", 0))
+        self.assertIn("keep alive", s.read_log())
+
     def test_back_within_the_grace_no_leave_no_join(self):
         s = self.start_server("--set", "presence.grace=60s")
         w = MqttWatcher(self, s, "room/3")
