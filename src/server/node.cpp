@@ -138,6 +138,7 @@ struct node::impl {
                    [this](std::size_t w, std::function<void()> fn) { rt.post(w, std::move(fn)); }, metrics) {
         mqtt.presence = &presence;
         json.presence = &presence;
+        http.presence = &presence;
         if (log) {
             store::snapshot snap;
             if (auto ec = log->load(snap, opts.store.idempotency_window))

@@ -9,7 +9,7 @@ import time
 import websockets
 
 from runnel_fixture import HOST, RunnelTestCase, eventually, main
-from clients import V5, V311, PahoClient
+from clients import V5, V311, PahoClient, curl
 from tokens import TokenKeys
 
 
@@ -229,6 +229,39 @@ class JsonPresence(RunnelTestCase):
                     self.assertEqual(r["error"]["code"], 403, frame)
                     self.assertIn("no presence grant", r["error"]["message"])
         run(scenario())
+
+
+class RestPresence(RunnelTestCase):
+    def test_here_now_and_where_now_over_rest(self):
+        s = self.start_server("--set", "presence.grace=30s")
+        for cid in ("zed", "amy"):
+            c = self.track(PahoClient(s.mqtt_port, client_id=cid, version=V5))
+            c.connect()
+            c.subscribe("room/a b")  # a space: percent-encoded in the path
+        amy = self.track(PahoClient(s.mqtt_port, client_id="amy2", version=V5))
+        amy.connect()
+        amy.subscribe("room/other")
+
+        def here_now():
+            code, body = curl(s, "/v1/channels/room%2Fa%20b/presence")
+            return code == 200 and json.loads(body)["occupancy"] == 2 and json.loads(body)
+        r = eventually(here_now, what="here-now occupancy 2")
+        self.assertEqual(r, {"channel": "room/a b", "occupancy": 2,
+                             "members": [{"client": "amy", "state": {}}, {"client": "zed", "state": {}}]})
+        code, body = curl(s, "/v1/clients/amy/channels")
+        self.assertEqual((code, json.loads(body)), (200, {"client": "amy", "channels": ["room/a b"]}))
+        code, body = curl(s, "/v1/clients/nobody/channels")
+        self.assertEqual((code, json.loads(body)), (200, {"client": "nobody", "channels": []}))
+        code, _ = curl(s, "/v1/channels/room%2F%23/presence")
+        self.assertEqual(code, 422)  # a wildcard is not a channel
+        code, _ = curl(s, "/v1/channels/room/presence", "-X", "PUT", data=b"{}")
+        self.assertEqual(code, 405)
+
+    def test_rest_presence_needs_the_presence_grant(self):
+        s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')
+        code, body = curl(s, "/v1/channels/room/presence")
+        self.assertEqual(code, 403)
+        self.assertIn("no presence grant", json.loads(body)["error"]["message"])
 
 
 class SubjectsAndIntervals(RunnelTestCase):
