@@ -56,6 +56,12 @@ void presence_service::leave(std::string channel, std::string member, presence::
     });
 }
 
+void presence_service::touch(std::string channel, std::string member, presence::conn_id conn) {
+    run([this, channel = std::move(channel), member = std::move(member), conn] {
+        announce(reg_.touch(channel, member, conn, steady_clock::now()));
+    });
+}
+
 void presence_service::disconnect(std::string member, presence::conn_id conn, presence::leave_reason why) {
     run([this, member = std::move(member), conn, why] {
         announce(reg_.disconnect(member, conn, steady_clock::now(), why));

@@ -257,6 +257,24 @@ class RestPresence(RunnelTestCase):
         code, _ = curl(s, "/v1/channels/room/presence", "-X", "PUT", data=b"{}")
         self.assertEqual(code, 405)
 
+    def test_a_long_poller_is_present_while_it_polls(self):
+        s = self.start_server("--set", "presence.timeout=1s")
+        w = MqttWatcher(self, s, "feed")
+        code, _ = curl(s, "/v1/subscribe?channel=feed&channel=feed%2F%23&timeout=0&client_id=lp1")
+        self.assertEqual(code, 200)
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "lp1", 1))
+        code, body = curl(s, "/v1/clients/lp1/channels")
+        self.assertEqual(json.loads(body)["channels"], ["feed"])  # the wildcard makes no member
+        stopped = time.monotonic()
+        ev = w.wait(2)[1]  # no more polls: gone after presence.timeout
+        self.assertEqual(brief(ev), ("timeout", "lp1", 0))
+        self.assertGreaterEqual(time.monotonic() - stopped, 0.9)
+        code, _ = curl(s, "/v1/subscribe?channel=feed&timeout=0")  # no client_id, no token: not a member
+        self.assertEqual(code, 200)
+        code, body = curl(s, "/v1/channels/feed/presence")
+        self.assertEqual(json.loads(body)["occupancy"], 0)
+        s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
     def test_rest_presence_needs_the_presence_grant(self):
         s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')
         code, body = curl(s, "/v1/channels/room/presence")

@@ -25,6 +25,8 @@ public:
     virtual conn_id new_connection() = 0;
     virtual void join(std::string channel, std::string member, conn_id conn) = 0;
     virtual void leave(std::string channel, std::string member, conn_id conn, leave_reason why) = 0;
+    /// A polled (long-poll) connection is still there: present for `presence.timeout` more.
+    virtual void touch(std::string channel, std::string member, conn_id conn) = 0;
     /// The connection left every channel it was in.
     virtual void disconnect(std::string member, conn_id conn, leave_reason why) = 0;
 
