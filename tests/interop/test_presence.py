@@ -9,7 +9,7 @@ import time
 import websockets
 
 from runnel_fixture import HOST, RunnelTestCase, eventually, main
-from clients import V5, V311, PahoClient, curl
+from clients import V5, V311, PahoClient, SseStream, curl
 from tokens import TokenKeys
 
 
@@ -274,6 +274,17 @@ class RestPresence(RunnelTestCase):
         code, body = curl(s, "/v1/channels/feed/presence")
         self.assertEqual(json.loads(body)["occupancy"], 0)
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
+    def test_an_sse_stream_is_present_while_open_and_times_out_after_the_grace(self):
+        s = self.start_server("--set", "presence.grace=1s")
+        w = MqttWatcher(self, s, "news")
+        sse = self.track(SseStream(s, "channel=news&client_id=reader"))
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "reader", 1))
+        closed = time.monotonic()
+        sse.close()  # the server cannot tell a close from a loss: the grace applies
+        self.assertEqual(brief(w.wait(2)[1]), ("timeout", "reader", 0))
+        self.assertGreaterEqual(time.monotonic() - closed, 0.9)
+        s.wait_metric("runnel_presence_channels", lambda v: v == 0)
 
     def test_rest_presence_needs_the_presence_grant(self):
         s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')

@@ -37,11 +37,6 @@ response poll_reply(const request_t& req, const broker::read_result& r, bool had
     return res;
 }
 
-std::string presence_member(const auth::identity& who, const std::string& client_id) {
-    if (who.source == auth::identity_source::token && !who.subject.empty()) return who.subject;
-    return client_id;
-}
-
 void touch_presence(http_context& ctx, const std::vector<std::string>& filters, const std::string& member) {
     if (!ctx.presence || member.empty()) return;
     // Every poll of one member is the same polled connection: a stable id outside the range
@@ -91,6 +86,11 @@ std::optional<std::string> token_ended(const channel_watch* watch,
     if (watch && watch->cut_reason()) why = *watch->cut_reason();
     else if (std::chrono::steady_clock::now() >= expiry) why = "token expired";
     return why;
+}
+
+std::string presence_member(const auth::identity& who, const std::string& client_id) {
+    if (who.source == auth::identity_source::token && !who.subject.empty()) return who.subject;
+    return client_id;
 }
 
 asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker, stream_peer peer) {
