@@ -4,10 +4,12 @@ after a lost connection (a killed client times out only after it; a client back 
 causes no leave/join flap), the presence grant, and the leak check on /metrics."""
 import asyncio
 import json
+import subprocess
 import time
 
 import websockets
 
+import runnel_fixture
 from runnel_fixture import HOST, RunnelTestCase, eventually, main
 from clients import V5, V311, PahoClient, SseStream, curl
 from tokens import TokenKeys
@@ -250,6 +252,15 @@ class RestPresence(RunnelTestCase):
                              "members": [{"client": "amy", "state": {}}, {"client": "zed", "state": {}}]})
         code, body = curl(s, "/v1/clients/amy/channels")
         self.assertEqual((code, json.loads(body)), (200, {"client": "amy", "channels": ["room/a b"]}))
+        # `runnel presence` prints the same replies.
+        out = subprocess.run([runnel_fixture.RUNNEL, "presence", "room/a b", "--url", f"http://{HOST}:{s.http_port}"],
+                             capture_output=True, timeout=30)
+        self.assertEqual((out.returncode, json.loads(out.stdout)), (0, r), out.stderr)
+        out = subprocess.run([runnel_fixture.RUNNEL, "presence", "--client", "amy", "--url",
+                              f"http://{HOST}:{s.http_port}"], capture_output=True, timeout=30)
+        self.assertEqual(json.loads(out.stdout), {"client": "amy", "channels": ["room/a b"]}, out.stderr)
+        out = subprocess.run([runnel_fixture.RUNNEL, "presence"], capture_output=True, timeout=30)
+        self.assertEqual(out.returncode, 2)
         code, body = curl(s, "/v1/clients/nobody/channels")
         self.assertEqual((code, json.loads(body)), (200, {"client": "nobody", "channels": []}))
         code, _ = curl(s, "/v1/channels/room%2F%23/presence")
