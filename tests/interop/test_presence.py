@@ -265,7 +265,7 @@ class RestPresence(RunnelTestCase):
         self.assertEqual((code, json.loads(body)), (200, {"client": "nobody", "channels": []}))
         code, _ = curl(s, "/v1/channels/room%2F%23/presence")
         self.assertEqual(code, 422)  # a wildcard is not a channel
-        code, _ = curl(s, "/v1/channels/room/presence", "-X", "PUT", data=b"{}")
+        code, _ = curl(s, "/v1/channels/room/presence", "-X", "POST", data=b"{}")
         self.assertEqual(code, 405)
 
     def test_a_long_poller_is_present_while_it_polls(self):
@@ -296,6 +296,28 @@ class RestPresence(RunnelTestCase):
         self.assertEqual(brief(w.wait(2)[1]), ("timeout", "reader", 0))
         self.assertGreaterEqual(time.monotonic() - closed, 0.9)
         s.wait_metric("runnel_presence_channels", lambda v: v == 0)
+
+    def test_a_long_poller_sets_its_state_over_rest(self):
+        s = self.start_server("--set", "presence.timeout=60s")
+        w = MqttWatcher(self, s, "desk")
+        code, _ = curl(s, "/v1/subscribe?channel=desk&timeout=0&client_id=lp2")
+        self.assertEqual(code, 200)
+        w.wait(1)
+        code, body = curl(s, "/v1/channels/desk/presence/state?client_id=lp2", "-X", "PUT",
+                          "-H", "Content-Type: application/json", data=b'{"typing": true}')
+        self.assertEqual((code, json.loads(body)), (200, {"ok": True}))
+        e = w.wait(2)[1]
+        self.assertEqual((e["action"], e["client"], e["state"]), ("state-change", "lp2", {"typing": True}))
+        code, body = curl(s, "/v1/channels/desk/presence")
+        self.assertEqual(json.loads(body)["members"], [{"client": "lp2", "state": {"typing": True}}])
+        code, _ = curl(s, "/v1/channels/desk/presence/state?client_id=ghost", "-X", "PUT", data=b"{}")
+        self.assertEqual(code, 404)
+        code, _ = curl(s, "/v1/channels/desk/presence/state?client_id=lp2", "-X", "PUT", data=b"[1]")
+        self.assertEqual(code, 400)
+        code, _ = curl(s, "/v1/channels/desk/presence/state", "-X", "PUT", data=b"{}")
+        self.assertEqual(code, 400)  # no token and no client_id: no member to set
+        code, _ = curl(s, "/v1/channels/desk/presence/state?client_id=lp2")
+        self.assertEqual(code, 405)
 
     def test_rest_presence_needs_the_presence_grant(self):
         s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')
