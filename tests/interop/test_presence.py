@@ -131,6 +131,24 @@ class MqttPresence(RunnelTestCase):
         # The event after flaky's first join is carol's: no leave, timeout or join in between.
         self.assertEqual([brief(e) for e in w.wait(2)], [("join", "flaky", 1), ("join", "carol", 2)])
 
+    def test_a_session_takeover_does_not_flap(self):
+        s = self.start_server("--set", "presence.grace=60s")
+        w = MqttWatcher(self, s, "room/7")
+        old = self.track(PahoClient(s.mqtt_port, client_id="twin", version=V5))
+        old.connect()
+        old.subscribe("room/7")
+        w.wait(1)
+        new = self.track(PahoClient(s.mqtt_port, client_id="twin", version=V5))
+        new.connect()  # takes the session over: the old connection is cut (0x8E)
+        old.wait_disconnected()
+        new.subscribe("room/7")
+        c = self.track(PahoClient(s.mqtt_port, client_id="other", version=V5))
+        c.connect()
+        c.subscribe("room/7")
+        self.assertEqual([brief(e) for e in w.wait(2)], [("join", "twin", 1), ("join", "other", 2)])
+        new.disconnect()
+        self.assertEqual(brief(w.wait(3)[2]), ("leave", "twin", 1))
+
     def test_a_persistent_session_is_present_again_on_reconnect(self):
         s = self.start_server("--set", "presence.grace=60s")
         w = MqttWatcher(self, s, "room/4")
