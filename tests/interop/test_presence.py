@@ -237,6 +237,27 @@ class JsonPresence(RunnelTestCase):
         s.wait_metric("runnel_presence_channels", lambda v: v == 0)
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
 
+    def test_back_within_the_grace_no_leave_no_join(self):
+        s = self.start_server("--set", "presence.grace=60s")
+        w = MqttWatcher(self, s, "den")
+
+        async def scenario():
+            first = await websockets.connect(ws_url(s), subprotocols=["runnel.json"])
+            await request(first, {"id": 1, "op": "connect", "client_id": "wobbly"})
+            await request(first, {"id": 2, "op": "subscribe", "channel": "den"})
+            first.transport.abort()  # lost
+            # Waited for off the event loop, which must run to actually close the aborted socket.
+            await asyncio.get_running_loop().run_in_executor(None, lambda: s.wait_metric(
+                "runnel_connections", lambda v: v == 0, labels='protocol="ws_json"'))
+            async with websockets.connect(ws_url(s), subprotocols=["runnel.json"]) as again:
+                await request(again, {"id": 1, "op": "connect", "client_id": "wobbly"})
+                await request(again, {"id": 2, "op": "subscribe", "channel": "den"})
+                async with websockets.connect(ws_url(s), subprotocols=["runnel.json"]) as other:
+                    await request(other, {"id": 1, "op": "connect", "client_id": "steady"})
+                    await request(other, {"id": 2, "op": "subscribe", "channel": "den"})
+                    self.assertEqual([brief(e) for e in w.wait(2)], [("join", "wobbly", 1), ("join", "steady", 2)])
+        run(scenario())
+
     def test_presence_commands_and_watching_need_the_presence_grant(self):
         s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')
 
@@ -336,6 +357,17 @@ class RestPresence(RunnelTestCase):
         self.assertEqual(code, 400)  # no token and no client_id: no member to set
         code, _ = curl(s, "/v1/channels/desk/presence/state?client_id=lp2")
         self.assertEqual(code, 405)
+
+    def test_an_sse_reconnect_within_the_grace_does_not_flap(self):
+        s = self.start_server("--set", "presence.grace=60s")
+        w = MqttWatcher(self, s, "tv")
+        first = self.track(SseStream(s, "channel=tv&client_id=viewer"))
+        w.wait(1)
+        first.close()
+        s.wait_metric("runnel_presence_members", lambda v: v == 1)  # in its grace
+        self.track(SseStream(s, "channel=tv&client_id=viewer"))
+        self.track(SseStream(s, "channel=tv&client_id=other"))
+        self.assertEqual([brief(e) for e in w.wait(2)], [("join", "viewer", 1), ("join", "other", 2)])
 
     def test_rest_presence_needs_the_presence_grant(self):
         s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')
