@@ -1,6 +1,7 @@
 // runnel: one binary for the server and its tools.
 #include "runnel/bench_tool/bench_command.hpp"
 #include "runnel/client_cli/commands.hpp"
+#include "runnel/client_cli/presence_command.hpp"
 #include "runnel/client_cli/token_command.hpp"
 #include "runnel/server/serve.hpp"
 #include "runnel/server/version.hpp"
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
     runnel::client_cli::add_sub_command(app, sub);
     runnel::client_cli::history_args history;
     runnel::client_cli::add_history_command(app, history);
+    runnel::client_cli::presence_args presence;
+    runnel::client_cli::add_presence_command(app, presence);
     runnel::client_cli::token_args token;
     runnel::client_cli::add_token_command(app, token);
     app.add_subcommand("version", "Print the version")->callback([] { std::cout << "runnel " << runnel::server::version() << "\n"; });
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("pub")) return runnel::client_cli::run_pub(pub);
     if (app.got_subcommand("sub")) return runnel::client_cli::run_sub(sub);
     if (app.got_subcommand("history")) return runnel::client_cli::run_history(history);
+    if (app.got_subcommand("presence")) return runnel::client_cli::run_presence(presence);
     if (app.got_subcommand("token")) return runnel::client_cli::run_token(app, token);
     return 0;
 }

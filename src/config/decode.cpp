@@ -174,6 +174,19 @@ buffer_options decode_buffer(map_reader r) {
     return b;
 }
 
+presence_options decode_presence(map_reader r) {
+    presence_options p;
+    r.duration("grace", p.grace);
+    r.duration("timeout", p.timeout);
+    r.integer("announce_max", p.announce_max);
+    r.duration("interval", p.interval);
+    r.integer("here_now_max", p.here_now_max);
+    r.size("max_state_bytes", p.max_state_bytes);
+    r.integer("interval_list_max", p.interval_list_max);
+    r.finish();
+    return p;
+}
+
 } // namespace
 
 options decode(const YAML::Node& root) {
@@ -191,6 +204,7 @@ options decode(const YAML::Node& root) {
     o.http = decode_http(map_reader(r.child("http"), "http"));
     o.buffer = decode_buffer(map_reader(r.child("buffer"), "buffer"));
     o.store = decode_store(map_reader(r.child("store"), "store"));
+    o.presence = decode_presence(map_reader(r.child("presence"), "presence"));
     o.retention = decode_retention(r.child("retention"), "retention");
     r.finish();
     return o;

@@ -161,6 +161,15 @@ void emit_rest(YAML::Emitter& e, const options& o) {
     kv(e, "max_age", format_duration(o.buffer.max_age));
     kv(e, "max_total_bytes", format_size(o.buffer.max_total_bytes));
     e << YAML::EndMap;
+    e << YAML::Key << "presence" << YAML::Value << YAML::BeginMap;
+    kv(e, "grace", format_duration(o.presence.grace));
+    kv(e, "timeout", format_duration(o.presence.timeout));
+    kv(e, "announce_max", o.presence.announce_max);
+    kv(e, "interval", format_duration(o.presence.interval));
+    kv(e, "here_now_max", o.presence.here_now_max);
+    kv(e, "max_state_bytes", format_size(o.presence.max_state_bytes));
+    kv(e, "interval_list_max", o.presence.interval_list_max);
+    e << YAML::EndMap;
     e << YAML::Key << "store" << YAML::Value << YAML::BeginMap;
     kv(e, "enabled", o.store.enabled);
     kv(e, "sync", o.store.sync);

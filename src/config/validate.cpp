@@ -143,6 +143,20 @@ void check_limits(const limits_options& l) {
     }
 }
 
+void check_presence(const presence_options& p) {
+    using std::chrono::milliseconds;
+    const auto day = milliseconds(86'400'000);
+    if (p.grace.count() < 0 || p.grace > day) throw config_error("presence.grace", "must be between 0s and 1d");
+    if (p.timeout < milliseconds(1000) || p.timeout > day)
+        throw config_error("presence.timeout", "must be between 1s and 1d");
+    check_range("presence.announce_max", p.announce_max, 0, 10'000'000);
+    if (p.interval < milliseconds(1000) || p.interval > day)
+        throw config_error("presence.interval", "must be between 1s and 1d");
+    check_range("presence.here_now_max", p.here_now_max, 0, 1'000'000);
+    check_range("presence.max_state_bytes", p.max_state_bytes, 2, 64u << 10);
+    check_range("presence.interval_list_max", p.interval_list_max, 0, 1'000'000);
+}
+
 } // namespace
 
 void validate(const options& o) {
@@ -171,6 +185,7 @@ void validate(const options& o) {
     check_range("buffer.max_bytes", o.buffer.max_bytes, 0, std::size_t{1} << 40);
     if (o.buffer.max_age.count() < 1) throw config_error("buffer.max_age", "must be at least 1s");
     check_range("buffer.max_total_bytes", o.buffer.max_total_bytes, 0, std::size_t{1} << 40);
+    check_presence(o.presence);
 }
 
 } // namespace runnel::config::detail

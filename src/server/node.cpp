@@ -1,5 +1,6 @@
 #include "runnel/server/node.hpp"
 
+#include "presence_service.hpp"
 #include "retention_rules.hpp"
 #include "revocations.hpp"
 #include "runtime_dispatcher.hpp"
@@ -82,6 +83,18 @@ std::unique_ptr<store::retention_log> open_rocksdb(store::log_options o) {
     return std::move(*log);
 }
 
+presence::options presence_options(const config::presence_options& p) {
+    presence::options o;
+    o.grace = p.grace;
+    o.timeout = p.timeout;
+    o.announce_max = p.announce_max;
+    o.interval = p.interval;
+    o.here_now_max = p.here_now_max;
+    o.max_state_bytes = p.max_state_bytes;
+    o.interval_list_max = p.interval_list_max;
+    return o;
+}
+
 } // namespace
 
 struct node::impl {
@@ -120,7 +133,12 @@ struct node::impl {
                std::make_shared<std::atomic<std::size_t>>(0), &guard, std::make_shared<obs::auth_denials>(metrics, "http")},
           json(brk, authn, json_limits(opts), mqtt.opts.queue, metrics, rt.size(), guard),
           sys(rt.context(0), brk, mqtt.counters, opts.sys.interval),
-          revocations(revoked, log.get(), rt.context(0), [this] { cut_revoked(); }) {
+          revocations(revoked, log.get(), rt.context(0), [this] { cut_revoked(); }),
+          presence(presence_options(opts.presence), rt.context(0), brk,
+                   [this](std::size_t w, std::function<void()> fn) { rt.post(w, std::move(fn)); }, metrics) {
+        mqtt.presence = &presence;
+        json.presence = &presence;
+        http.presence = &presence;
         if (log) {
             store::snapshot snap;
             if (auto ec = log->load(snap, opts.store.idempotency_window))
@@ -212,6 +230,7 @@ struct node::impl {
     gateway::ws::json_context json;
     sys_publisher sys;
     revocation_service revocations;
+    presence_service presence; // the single presence writer, on worker 0
     std::vector<std::unique_ptr<net::listener>> listeners;
     std::vector<bound_listener> bound;
     std::atomic<bool> ready{false};
@@ -250,6 +269,7 @@ void node::stop() {
         if (w == 0) {
             i.sys.stop();
             i.revocations.stop();
+            i.presence.stop();
         }
         // Copy: shutdown() may end a connection and erase it from the set.
         auto live = std::vector<gateway::mqtt::connection*>(i.mqtt.live[w].begin(), i.mqtt.live[w].end());

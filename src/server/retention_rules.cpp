@@ -11,7 +11,7 @@ store::retention_fn retention_rules(std::vector<config::retention_rule> rules) {
     auto shared = std::make_shared<const std::vector<config::retention_rule>>(std::move(rules));
     return [shared](std::string_view channel) {
         store::retention r;
-        if (channel.starts_with("$SYS")) {
+        if (channel.starts_with("$SYS") || channel.starts_with("$presence/")) { // events, never stored
             r.store = false;
             return r;
         }

@@ -92,7 +92,7 @@ class JsonProtocol(RunnelTestCase):
                     (json.dumps({"id": 5, "op": "fly"}), 5, None),                             # unknown op
                     (json.dumps({"id": 6, "op": "publish", "channel": "a/+", "data": 1}), 6, 422),
                     (json.dumps({"id": 7, "op": "subscribe", "channel": "a/#/b"}), 7, 422),
-                    (json.dumps({"id": 8, "op": "presence", "channel": "a"}), 8, 501),
+                    (json.dumps({"id": 8, "op": "state", "channel": "a", "state": {}}), 8, 404),  # not a member
                 ]
                 for frame, want_id, want_code in cases:
                     await ws.send(frame)

@@ -180,6 +180,17 @@ struct store_options {
     milliseconds idempotency_window{120000};
 };
 
+/// Presence (docs/presence.md): who is subscribed to a channel right now.
+struct presence_options {
+    milliseconds grace{15000};            // a lost connection stays present this long (no flap)
+    milliseconds timeout{60000};          // a long-poll client stays present this long per poll
+    std::size_t announce_max = 100;       // above this many members: interval events; 0 = never
+    milliseconds interval{10000};         // period of interval events
+    std::size_t here_now_max = 1000;      // here-now lists members only up to this occupancy
+    std::size_t max_state_bytes = 1024;   // per-member state, compact JSON
+    std::size_t interval_list_max = 1000; // joined+left+timeouts names per interval event; 0 = no cap
+};
+
 /// Retention for the channels matching `match` (an MQTT filter); the first match wins.
 struct retention_rule {
     std::string match = "#";
@@ -202,6 +213,7 @@ struct options {
     buffer_options buffer;
     http_options http;
     store_options store;
+    presence_options presence;
     /// Empty means one rule: everything kept for 24 h.
     std::vector<retention_rule> retention;
 };

@@ -28,12 +28,8 @@ bool decode_connect(frame_fields& f, command& out) {
 
 bool decode_subscribe(frame_fields& f, command& out) {
     auto& c = out.emplace<subscribe_cmd>();
-    std::optional<bool> presence;
-    if (!need_channel_filter(f, c.channel) || !opt_position(f, "since", c.since) ||
-        !opt_bool(f, "presence", presence))
-        return false;
-    c.options.presence = presence.value_or(false);
-    return true;
+    return need_channel_filter(f, c.channel) && opt_position(f, "since", c.since) &&
+           opt_bool(f, "presence", c.options.presence);
 }
 
 bool decode_unsubscribe(frame_fields& f, command& out) {
@@ -87,14 +83,18 @@ bool decode_history(frame_fields& f, command& out) {
 }
 
 bool decode_presence(frame_fields& f, command& out) {
-    return need_channel_name(f, out.emplace<presence_cmd>().channel);
+    auto& c = out.emplace<presence_cmd>();
+    if (!f.find("client")) return need_channel_name(f, c.channel);
+    if (f.find("channel")) return f.fail(status::bad_request, "both \"channel\" and \"client\"");
+    return opt_string(f, "client", f.lim().max_token_bytes, c.client);
 }
 
 bool decode_state(frame_fields& f, command& out) {
     auto& c = out.emplace<state_cmd>();
     if (!need_channel_name(f, c.channel)) return false;
     const bj::value* v = f.find("state");
-    if (!v || !v->is_object()) return f.fail(status::bad_request, "\"state\" must be an object");
+    if (!v) return true; // a read
+    if (!v->is_object()) return f.fail(status::bad_request, "\"state\" must be an object");
     c.state = f.raw("state");
     return true;
 }

@@ -4,6 +4,7 @@
 
 #include "runnel/core/topic.hpp"
 #include "runnel/core/url.hpp"
+#include "runnel/presence/hub.hpp"
 
 #include <boost/beast/http/field.hpp>
 
@@ -55,6 +56,14 @@ std::string no_grant_message(auth::action a, std::string_view channel) {
 std::optional<denial> authorize(const auth::identity& who, auth::action a, std::string_view channel) {
     // Only a subscription filter can be shared; a channel named "$share/..." is checked as it is
     // (so `#` does not cover it, by the `$` rule).
+    if (a == auth::action::subscribe) {
+        // `$presence/{channel}` carries the channel's presence events: the presence grant on
+        // the channel opens it (docs/presence.md), a subscribe grant does not.
+        if (auto inner = presence::events_filter(channel)) {
+            if (who.may(auth::action::presence, *inner)) return std::nullopt;
+            return denial{403, no_grant_message(auth::action::presence, channel), auth::to_string(auth::action::presence)};
+        }
+    }
     if (who.may(a, a == auth::action::subscribe ? grant_filter(channel) : channel)) return std::nullopt;
     return denial{403, no_grant_message(a, channel), auth::to_string(a)};
 }

@@ -53,6 +53,10 @@ std::variant<cursor_query, response> read_cursor_query(const request_t& req, con
             auto v = parse_uint(value);
             if (!v || *v < 1 || *v > max_poll_limit) return bad("limit must be 1..1000, got '" + value + "'", ka);
             q.limit = *v;
+        } else if (name == "client_id") {
+            if (value.empty() || value.size() > 256 || value.find('\0') != std::string::npos)
+                return bad("client_id must be 1..256 bytes without NUL", ka);
+            q.client_id = std::move(value);
         }
         // Other parameters (a cache-buster, a token for a later version) are ignored.
     }

@@ -17,6 +17,8 @@ struct cursor_query {
     std::optional<std::uint64_t> cursor;
     std::chrono::seconds timeout{30};
     std::size_t limit = 100;
+    /// `client_id`: names the poller for presence (a token's subject wins); empty = none.
+    std::string client_id;
 };
 
 constexpr std::size_t max_query_channels = 64;

@@ -7,6 +7,7 @@
 #include "request_token.hpp"
 #include "responses.hpp"
 #include "rest.hpp"
+#include "rest_presence.hpp"
 #include "streams.hpp"
 #include "runnel/gateway/http/ws_transport.hpp"
 
@@ -192,6 +193,8 @@ struct session {
                 deadline.cancel();
                 stream_peer peer{*t, self.lock()};
                 res = co_await handle_long_poll(ctx, req, worker, std::move(peer));
+            } else if (is_presence_rest(req)) {
+                res = co_await handle_presence_rest(ctx, req, *t, worker);
             } else if (is_rest(req)) {
                 res = co_await handle_rest(ctx, req, *t, publish_bucket);
             } else {

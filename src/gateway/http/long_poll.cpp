@@ -8,6 +8,7 @@
 #include "runnel/broker/broker.hpp"
 #include "runnel/codec/json/message_json.hpp"
 #include "runnel/codec/json/text.hpp"
+#include "runnel/presence/hub.hpp"
 
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/http/field.hpp>
@@ -34,6 +35,16 @@ response poll_reply(const request_t& req, const broker::read_result& r, bool had
     auto res = json_ok(req, std::move(body));
     res.set(bhttp::field::cache_control, "no-store");
     return res;
+}
+
+void touch_presence(http_context& ctx, const std::vector<std::string>& filters, const std::string& member) {
+    if (!ctx.presence || member.empty()) return;
+    // Every poll of one member is the same polled connection: a stable id outside the range
+    // new_connection() hands out.
+    const presence::conn_id conn = (presence::conn_id{1} << 63) | std::hash<std::string>{}(member);
+    for (const auto& f : filters) {
+        if (presence::presence_channel(f)) ctx.presence->touch(f, member, conn);
+    }
 }
 
 } // namespace
@@ -77,6 +88,11 @@ std::optional<std::string> token_ended(const channel_watch* watch,
     return why;
 }
 
+std::string presence_member(const auth::identity& who, const std::string& client_id) {
+    if (who.source == auth::identity_source::token && !who.subject.empty()) return who.subject;
+    return client_id;
+}
+
 asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker, stream_peer peer) {
     auto checked = check_stream_request(ctx, req, peer.t);
     if (auto* refusal = std::get_if<response>(&checked)) co_return std::move(*refusal);
@@ -85,6 +101,10 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     if (auto* refusal = std::get_if<response>(&parsed)) co_return std::move(*refusal);
     auto q = std::move(std::get<cursor_query>(parsed));
     if (auto refusal = stream_grants(ctx, req, who, q.filters)) co_return std::move(*refusal);
+    // Presence: a poller named by its token's subject or `client_id` is present in the exact
+    // channels it polls while it keeps polling (presence.timeout after each poll).
+    const std::string member = presence_member(who, q.client_id);
+    touch_presence(ctx, q.filters, member);
     bool had_cursor = q.cursor.has_value();
     auto since = q.cursor.value_or(ctx.broker->now_tt());
     auto deadline = channel_watch::clock::now() + q.timeout;
@@ -119,6 +139,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
         bool done = !r.messages.empty() || !complete || !watch || watch->stopped() ||
                     channel_watch::clock::now() >= deadline;
         if (done) {
+            touch_presence(ctx, q.filters, member); // the timeout runs from the end of the poll
             auto res = poll_reply(req, r, had_cursor, complete, reason);
             if (watch) {
                 watch->close();

@@ -5,6 +5,7 @@
 #include "runnel/codec/json/text.hpp"
 #include "runnel/core/cursor.hpp"
 #include "runnel/core/url.hpp"
+#include "runnel/presence/hub.hpp"
 
 #include <boost/beast/http/field.hpp>
 
@@ -51,6 +52,7 @@ std::variant<core::message, response> publish_message(const request_t& req, std:
                                                       const core::topic_limits& topics) {
     auto ka = req.keep_alive();
     if (channel.starts_with("$SYS")) return json_error(403, "$SYS channels are the server's", ka);
+    if (presence::server_channel(channel)) return json_error(403, "$presence channels are the server's", ka);
     if (auto e = core::validate_topic_name(channel, topics); e != errc::ok)
         return json_error(422, "invalid channel name (" + make_error_code(e).message() + ")", ka);
     if (!req.has_content_length() && !req.chunked()) return json_error(411, "Content-Length required", ka);

@@ -8,6 +8,7 @@
 #include "runnel/broker/broker.hpp"
 #include "runnel/codec/json/message_json.hpp"
 #include "runnel/codec/json/text.hpp"
+#include "runnel/presence/hub.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -115,6 +116,18 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
         co_await write_guarded(t, serialize(res), stall);
         co_return;
     }
+    // Presence: a stream named by its token's subject or `client_id` is a member of the exact
+    // channels it reads while it is open; its end (which a server cannot tell from a lost
+    // client) leaves after presence.grace, so an EventSource reconnect does not flap.
+    const std::string member = presence_member(who, q.client_id);
+    presence::conn_id conn = 0;
+    if (ctx.presence && !member.empty()) {
+        for (const auto& f : q.filters) {
+            if (!presence::presence_channel(f)) continue;
+            if (conn == 0) conn = ctx.presence->new_connection();
+            ctx.presence->join(f, member, conn);
+        }
+    }
     // Before open() registers it: a revocation from here on finds the identity.
     watch->set_identity(std::move(who));
     co_await watch->open(q.filters);
@@ -153,6 +166,7 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
         out += "}\n\n";
         co_await write_guarded(t, out, stall);
     }
+    if (conn != 0) ctx.presence->disconnect(member, conn, presence::leave_reason::lost);
     watch->close();
 }
 

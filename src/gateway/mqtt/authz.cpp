@@ -70,9 +70,10 @@ void connection::drop_ungranted(broker::session* s) {
     std::vector<std::string> gone;
     for (const auto& [key, rec] : s->subscriptions()) {
         // The record holds the filter without `$share/group/`: that is what grants cover.
-        if (!identity_.may(auth::action::subscribe, rec.filter)) gone.push_back(key);
+        if (!may_subscribe(rec.filter)) gone.push_back(key);
     }
     if (gone.empty()) return;
+    for (const auto& f : gone) presence_leave(f);
     RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} sub={} dropping {} subscription(s) no longer granted", client_id_,
                      identity_.subject, gone.size());
     ctx_.broker.unsubscribe(s, std::move(gone), [](std::vector<bool>) {});

@@ -225,6 +225,7 @@ void connection::finish() {
         tracked_ = false;
     }
     if (connected_) ctx_.counters.connections.sub(1);
+    presence_end();
     if (session_) {
         auto* s = session_;
         session_ = nullptr;

@@ -66,6 +66,8 @@ bool connection::handle_publish(wire::publish p) {
         refusal = wire::reason::topic_name_invalid, why = "invalid topic name";
     } else if (p.topic.starts_with("$SYS")) {
         refusal = wire::reason::not_authorized, why = "$SYS topics are the server's";
+    } else if (presence::server_channel(p.topic)) {
+        refusal = wire::reason::not_authorized, why = "$presence topics are the server's";
     } else if (p.props.payload_format_indicator.value_or(0) == 1 && !core::valid_mqtt_utf8(p.payload)) {
         refusal = wire::reason::payload_format_invalid, why = "payload is not UTF-8";
     } else if (auto big = ctx_.guard.refuse_message(p.topic, p.payload.size())) {
@@ -199,7 +201,7 @@ bool connection::deliver(const broker::delivery& d) {
     // Subscriptions are checked when made and when a session resumes; this catches what was
     // queued for the session before its grants narrowed (a re-authentication, a resume with
     // another token). A topic one granted pattern does not match cannot be delivered.
-    if (!identity_.may(auth::action::subscribe, m.topic)) {
+    if (!may_subscribe(m.topic)) { // `$presence/c`: the presence grant on c
         discard_delivery(d);
         return true;
     }

@@ -42,10 +42,12 @@ bool connection::handle_subscribe(wire::subscribe p) {
             continue;
         }
         // One granted pattern must cover the whole filter; `$share/group/f` is checked as f.
-        if (!identity_.may(auth::action::subscribe, filter)) {
+        // `$presence/{channel}` needs the presence grant on the channel instead.
+        if (!may_subscribe(filter)) {
             codes[i] = wire::reason::not_authorized; // 3.1.1: 0x80
-            ctx_.counters.denied.count("subscribe");
-            if (why.empty()) why = "no subscribe grant for " + std::string(filter);
+            auto presence_events = presence::events_filter(filter).has_value();
+            ctx_.counters.denied.count(presence_events ? "presence" : "subscribe");
+            if (why.empty()) why = (presence_events ? "no presence grant for " : "no subscribe grant for ") + std::string(filter);
             continue;
         }
         bool fresh = !session_->subscriptions().contains(s.filter) &&
@@ -69,6 +71,7 @@ bool connection::handle_subscribe(wire::subscribe p) {
     auto answer = [self, id, codes, index, ack_props, reqs_opts = reqs](std::vector<broker::sub_outcome> out) mutable {
         self->send(wire::suback{id, codes, ack_props});
         if (!self->session_) return;
+        for (const auto& r : reqs_opts) self->presence_join(r.filter);
         // Retained messages follow the SUBACK.
         auto now = std::chrono::steady_clock::now();
         for (std::size_t r = 0; r < out.size(); ++r) {
@@ -86,6 +89,7 @@ bool connection::handle_subscribe(wire::subscribe p) {
 bool connection::handle_unsubscribe(wire::unsubscribe p) {
     auto self = shared_from_this();
     auto id = p.packet_id;
+    for (const auto& f : p.filters) presence_leave(f);
     ctx_.broker.unsubscribe(session_, std::move(p.filters), [self, id](std::vector<bool> existed) {
         wire::unsuback ack{id, {}, {}};
         for (bool e : existed) ack.reason_codes.push_back(e ? wire::reason::success : wire::reason::no_subscription_existed);
@@ -107,6 +111,7 @@ bool connection::handle_disconnect(const wire::disconnect& p) {
     }
     // Only a normal disconnection (0x00) discards the will; 0x04 and error reasons publish it.
     publish_will_ = v5() && p.reason_code != wire::reason::success;
+    clean_disconnect_ = true; // presence: leave now, not after the grace
     RUNNEL_LOG_DEBUG(obs::mqtt_log(), "cid={} DISCONNECT reason={:#x}", client_id_, p.reason_code);
     close(wire::reason::success);
     return false;

@@ -125,8 +125,9 @@ std::vector<std::string> json_session::drop_ungranted() {
     std::vector<std::string> out;
     if (!session_) return out;
     for (const auto& [filter, rec] : session_->subscriptions()) {
-        if (!who_->may(auth::action::subscribe, http::grant_filter(filter))) out.push_back(filter);
+        if (http::authorize(*who_, auth::action::subscribe, std::string_view(filter))) out.push_back(filter);
     }
+    for (const auto& f : out) presence_leave(f);
     for (const auto& f : out) std::erase_if(replayed_, [&](const auto& r) { return r.first == f; });
     return out;
 }

@@ -11,21 +11,13 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/websocket/error.hpp>
 
 
 namespace runnel::gateway::ws {
 namespace asio = boost::asio;
 namespace json = runnel::codec::json;
 
-namespace {
-
-const char* op_name(const json::command& c) {
-    static constexpr const char* names[] = {"connect", "subscribe", "unsubscribe", "publish", "ping",
-                                            "history", "presence", "state", "refresh"};
-    return names[c.index()];
-}
-
-} // namespace
 
 json_stats::json_stats(obs::registry& r)
     : connections(r.make_gauge("runnel_connections", "Connected clients", R"(protocol="ws_json")")),
@@ -71,7 +63,10 @@ asio::awaitable<void> json_session::run() {
     while (!closing_) {
         bool binary = false;
         auto r = co_await t_->read_message(frame, binary);
-        if (r.ec) break; // closed, reset, or over http.max_frame (1009 sent by Beast)
+        if (r.ec) { // closed, reset, or over http.max_frame (1009 sent by Beast)
+            clean_close_ = r.ec == boost::beast::websocket::error::closed;
+            break;
+        }
         ctx_.counters.requests.inc();
         if (binary) {
             ctx_.counters.request_errors.inc();
@@ -86,6 +81,9 @@ asio::awaitable<void> json_session::run() {
         }
         co_await handle(std::move(std::get<json::request>(decoded)));
     }
+    // A close frame from the client, or one we started (shutdown, revocation), is a clean leave;
+    // a dropped socket keeps the member present for presence.grace.
+    presence_end(clean_close_ || closing_);
     close();
     if (tracked_) {
         ctx_.live[worker_].erase(this);
@@ -147,11 +145,17 @@ asio::awaitable<void> json_session::handle(json::request r) {
         on_refresh(id, std::move(*f));
         co_return;
     }
-    if (r.cmd.index() >= 6) { // presence, state
-        send(json::encode_error(id, 501, std::string(op_name(r.cmd)) + " is not available in this server version"));
+    if (auto* p = std::get_if<json::presence_cmd>(&r.cmd)) { // here-now and where-now need no session
+        if (!ensure_identity(id)) co_return;
+        if (p->client) on_where_now(id, std::move(*p->client));
+        else if (allowed(id, auth::action::presence, p->channel)) on_presence(id, std::move(*p));
         co_return;
     }
     if (!co_await ensure_session(broker::assign_client_id(), id)) co_return;
+    if (auto* st = std::get_if<json::state_cmd>(&r.cmd)) {
+        if (allowed(id, auth::action::presence, st->channel)) on_state(id, std::move(*st));
+        co_return;
+    }
     if (auto* s = std::get_if<json::subscribe_cmd>(&r.cmd)) {
         if (allowed(id, auth::action::subscribe, s->channel)) on_subscribe(id, std::move(*s));
     } else if (auto* u = std::get_if<json::unsubscribe_cmd>(&r.cmd)) {
@@ -172,10 +176,14 @@ void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
     auto self = shared_from_this();
     auto since = c.since;
     auto channel = c.channel;
+    // Exact channels make the session a member unless `presence: false`; wildcards never do.
+    const bool join = presence::presence_channel(channel) && c.options.presence.value_or(true);
     if (since) ++replaying_; // live pushes wait from now until the replay is out
     ctx_.broker.subscribe(session_, {{c.channel, opts, 0}},
-                          [self, id, opts, since, channel](std::vector<broker::sub_outcome> out) {
+                          [self, id, opts, since, channel, join](std::vector<broker::sub_outcome> out) {
         if (!self->session_) return;
+        if (join) self->presence_join(channel);
+        else self->presence_leave(channel); // re-subscribed with presence: false
         if (since) return self->start_replay(id, channel, *since, out[0].horizon, std::move(out[0].retained));
         self->send(json::reply_ok(id).str());
         auto now = std::chrono::steady_clock::now();
@@ -188,6 +196,7 @@ void json_session::on_unsubscribe(const std::string& id, json::unsubscribe_cmd c
     auto channel = c.channel;
     std::erase_if(replayed_, [&](const auto& r) { return r.first == channel; });
     ctx_.broker.unsubscribe(session_, {std::move(c.channel)}, [self, id, channel](std::vector<bool> existed) {
+        self->presence_leave(channel);
         if (existed[0]) self->send(json::reply_ok(id).str());
         else self->send(json::encode_error(id, 404, "not subscribed to " + channel));
     });
@@ -196,6 +205,10 @@ void json_session::on_unsubscribe(const std::string& id, json::unsubscribe_cmd c
 void json_session::on_publish(const std::string& id, json::publish_cmd c) {
     if (c.channel.starts_with("$SYS")) {
         send(json::encode_error(id, 403, "$SYS channels are the server's"));
+        return;
+    }
+    if (presence::server_channel(c.channel)) {
+        send(json::encode_error(id, 403, "$presence channels are the server's"));
         return;
     }
     auto m = json::message_from_publish(std::move(c), client_id_);
@@ -266,7 +279,9 @@ bool json_session::deliver(const broker::delivery& d) {
     if (!replayed_.empty() && already_replayed(*d.msg)) return true;
     auto& cached = ctx_.last_push[worker_];
     if (cached.msg != d.msg || cached.retained != d.retain) {
-        cached.frame = json::encode_message_push(*d.msg, d.retain);
+        // A `$presence/...` event already is the `{"op":"presence",...}` push (presence_service).
+        const bool presence_event = d.msg->topic.starts_with("$presence/");
+        cached.frame = presence_event ? d.msg->payload : json::encode_message_push(*d.msg, d.retain);
         cached.msg = d.msg;
         cached.retained = d.retain;
     }
@@ -288,6 +303,9 @@ void json_session::send(std::string frame) {
 
 void json_session::kick(errc) {
     session_ = nullptr;
+    // Taken over (or cut) by the broker: the newer connection keeps the membership, so this is
+    // not a clean leave (no leave/join flap within the grace).
+    presence_end(false);
     close();
 }
 

@@ -130,3 +130,19 @@ TEST(validate, http) {
     EXPECT_TRUE(rejects([](options& o) { o.http.max_frame = 10; }, "http.max_frame", "must be 64.."));
     EXPECT_TRUE(rejects([](options& o) { o.http.idle_timeout = 0s; }, "http.idle_timeout", "at least 1s"));
 }
+
+TEST(validate, presence) {
+    EXPECT_TRUE(rejects([](options& o) { o.presence.grace = -1ms; }, "presence.grace", "between 0s and 1d"));
+    EXPECT_TRUE(rejects([](options& o) { o.presence.timeout = 500ms; }, "presence.timeout", "between 1s and 1d"));
+    EXPECT_TRUE(rejects([](options& o) { o.presence.interval = 0ms; }, "presence.interval", "between 1s and 1d"));
+    EXPECT_TRUE(rejects([](options& o) { o.presence.max_state_bytes = 1; }, "presence.max_state_bytes",
+                        "must be 2..65536, got 1"));
+    EXPECT_TRUE(rejects([](options& o) { o.presence.announce_max = 10'000'001; }, "presence.announce_max",
+                        "must be 0..10000000"));
+    EXPECT_NO_THROW(([] {
+        options o;
+        o.presence.grace = 0ms; // a lost connection times out at once
+        o.presence.announce_max = 0;
+        validate(o);
+    }()));
+}

@@ -69,7 +69,9 @@ struct connect_cmd {
 
 /// Options accepted now and acted on by later issues.
 struct subscribe_options {
-    bool presence = false; // also receive presence pushes for the channel
+    /// Whether the subscription makes its holder a presence member of the channel; unset = the
+    /// default (yes for an exact channel; wildcards are never members, docs/presence.md).
+    std::optional<bool> presence;
     bool operator==(const subscribe_options&) const = default;
 };
 
@@ -116,14 +118,18 @@ struct history_cmd {
     bool operator==(const history_cmd&) const = default;
 };
 
+/// here-now of `channel`, or, with `client` (and no channel), where-now: the channels where that
+/// member (client id or token subject) is present.
 struct presence_cmd {
     std::string channel;
+    std::optional<std::string> client;
     bool operator==(const presence_cmd&) const = default;
 };
 
 struct state_cmd {
     std::string channel;
-    std::string state; // a JSON object's text, exactly as in the frame
+    /// A JSON object's text, exactly as in the frame; none = read the state instead of setting it.
+    std::optional<std::string> state;
     bool operator==(const state_cmd&) const = default;
 };
 

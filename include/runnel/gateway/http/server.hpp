@@ -11,6 +11,7 @@
 #include "runnel/limits/guard.hpp"
 #include "runnel/net/transport.hpp"
 #include "runnel/obs/auth_denials.hpp"
+#include "runnel/presence/hub.hpp"
 
 #include <atomic>
 #include <functional>
@@ -51,6 +52,8 @@ struct http_context {
     limits::guard* guard = nullptr;
     /// runnel_auth_denied_total{protocol="http"} (never null once served).
     std::shared_ptr<obs::auth_denials> denied;
+    /// The node's presence hub (REST here-now and where-now); null: answered 501.
+    runnel::presence::hub* presence = nullptr;
 };
 
 /// Wakes every long-poll and SSE stream of the calling worker so they finish (node shutdown).

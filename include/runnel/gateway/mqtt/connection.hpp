@@ -102,6 +102,14 @@ private:
     bool handle_unsubscribe(wire::unsubscribe p);
     bool handle_disconnect(const wire::disconnect& p);
 
+    // Presence (presence.cpp): exact-topic subscriptions make the client a member.
+    /// May the identity subscribe to `filter` (`$presence/{f}` needs the presence grant on f)?
+    bool may_subscribe(std::string_view filter) const;
+    const std::string& member(); // token subject, else client id; fixed at first use
+    void presence_join(const std::string& filter);
+    void presence_leave(const std::string& filter);
+    void presence_end();
+
     /// Queues a packet for the client.
     void send(const wire::packet& p);
     /// Ends the connection: a v5 client first gets DISCONNECT with `reason` (when connected and
@@ -143,6 +151,10 @@ private:
     bool jwt_method_ = false;  // v5 CONNECT carried Authentication Method `jwt`: AUTH may refresh
     broker::session* session_ = nullptr;
     std::uint16_t inbound_unacked_ = 0;
+    presence::conn_id presence_conn_ = 0; // 0 until the first presence join
+    std::string member_;
+    bool present_ = false;          // joined some channel: presence_end must disconnect
+    bool clean_disconnect_ = false; // DISCONNECT received: a clean leave, not a lost connection
 
     // What the client told us in CONNECT (v5).
     std::uint32_t client_max_packet_ = 0; // 0 = no limit

@@ -11,6 +11,7 @@
 #include "runnel/net/write_queue.hpp"
 #include "runnel/obs/auth_denials.hpp"
 #include "runnel/obs/metrics.hpp"
+#include "runnel/presence/hub.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -73,6 +74,7 @@ struct context {
     boost::asio::thread_pool& blocking_pool;
     std::vector<std::unordered_set<connection*>> live; // [worker]: open connections
     limits::guard& guard; // publish rate, subscriptions, message sizes; counts every limit
+    runnel::presence::hub* presence = nullptr; // set by the node; null: subscriptions make no members
 };
 
 /// Ends every live connection on worker `w` whose identity ctx.revoked now covers (v5:

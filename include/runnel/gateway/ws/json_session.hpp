@@ -15,11 +15,13 @@
 #include "runnel/net/write_queue.hpp"
 #include "runnel/obs/auth_denials.hpp"
 #include "runnel/obs/metrics.hpp"
+#include "runnel/presence/hub.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -50,6 +52,7 @@ struct json_context {
     obs::auth_denials denied; // runnel_auth_denied_total{protocol="json"}
     std::vector<std::unordered_set<json_session*>> live; // [worker]; touched on that worker only
     runnel::limits::guard& guard; // publish rate, subscriptions, message sizes
+    runnel::presence::hub* presence = nullptr; // set by the node; null: no presence (501 to its commands)
     /// The last push each worker encoded: a message fans out to many sessions of one worker in
     /// a row, so it is encoded once per worker, not once per subscriber. [worker]
     struct encoded_push {
@@ -96,6 +99,16 @@ private:
     void send(std::string frame);
     void close();
 
+    // Presence (json_presence.cpp).
+    const std::string& member(); // token subject, else client id; fixed at first use
+    void presence_join(const std::string& channel);
+    void presence_leave(const std::string& channel);
+    void presence_end(bool clean); // the connection closed (clean) or was lost
+    void on_presence(const std::string& id, codec::json::presence_cmd c);
+    void on_state(const std::string& id, codec::json::state_cmd c);
+    /// The channels `client` is present in, of those the identity has the presence grant on.
+    void on_where_now(const std::string& id, std::string client);
+
     // Identity and grants (json_auth.cpp).
     /// The identity for a request: the session's, or anonymous when allowed; false (error 401
     /// sent, connection closing) when there is none.
@@ -132,6 +145,7 @@ private:
     bool opening_ = false;
     bool closing_ = false;
     bool tracked_ = false;
+    bool clean_close_ = false; // the client sent a close frame
     unsigned replaying_ = 0;                    // replays under way; live pushes are held
     std::vector<broker::delivery> held_;        // live pushes that arrived during a replay
     /// Replayed filters and their horizons: a live push at or below one was replayed.
@@ -142,6 +156,9 @@ private:
     std::optional<auth::identity> who_;
     boost::asio::steady_timer expiry_; // the identity's token expiry
     std::uint64_t expiry_gen_ = 0;     // bumped by each set_identity(); a stale expiry is ignored
+    presence::conn_id presence_conn_ = 0; // 0 until the first presence join
+    std::string member_;
+    std::set<std::string> present_;       // channels this connection is a member of
 };
 
 } // namespace runnel::gateway::ws

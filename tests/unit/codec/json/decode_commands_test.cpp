@@ -222,6 +222,10 @@ TEST(json_presence, channel_name) {
               presence_cmd{"room/1"});
     EXPECT_EQ(decode_err(R"({"id":1,"op":"presence","channel":"room/#"})").code, 422);
     EXPECT_EQ(decode_err(R"({"id":1,"op":"presence"})").code, 400);
+    // where-now: a client instead of a channel.
+    EXPECT_EQ(decode_cmd<presence_cmd>(R"({"id":1,"op":"presence","client":"ann"})"), (presence_cmd{"", "ann"}));
+    EXPECT_EQ(decode_err(R"({"id":1,"op":"presence","client":"ann","channel":"a"})").code, 400);
+    EXPECT_EQ(decode_err(R"({"id":1,"op":"presence","client":""})").code, 400);
 }
 
 TEST(json_state, object_kept_verbatim) {
@@ -230,7 +234,7 @@ TEST(json_state, object_kept_verbatim) {
     for (const char* s : {"1", "null", "[]", R"("x")"})
         EXPECT_EQ(reply_to(R"({"id":1,"op":"state","channel":"a","state":)" + std::string(s) + "}"),
                   err400(R"("\"state\" must be an object")"));
-    EXPECT_EQ(reply_to(R"({"id":1,"op":"state","channel":"a"})"), err400(R"("\"state\" must be an object")"));
+    EXPECT_EQ(decode_cmd<state_cmd>(R"({"id":1,"op":"state","channel":"a"})"), (state_cmd{"a", std::nullopt}));
 }
 
 TEST(json_refresh, token) {

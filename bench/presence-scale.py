@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""Presence at scale (issue 6): N MQTT subscribers from `runnel bench fanout` join one channel.
+Checks here-now occupancy is exact, that a `$presence/` watcher gets interval events instead of
+N joins, and reports the server's resident memory per connected member. Usage:
+    bench/presence-scale.py build/src/runnel [N]
+Numbers from one run are in bench/README.md ("Presence at scale")."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "interop"))
+from runnel_fixture import HOST, free_ports  # noqa: E402
+from clients import PahoClient  # noqa: E402
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def get(port, path):
+    with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=10) as r:
+        return r.read().decode()
+
+
+def metric(port, name):
+    for line in get(port, "/metrics").splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            return float(line.split()[-1])
+    return None
+
+
+def main():
+    runnel = os.path.abspath(sys.argv[1])
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
+    mqtt, http, admin = free_ports(3)
+    d = tempfile.mkdtemp(prefix="runnel-presence-scale-")
+    server = subprocess.Popen([runnel, "serve", "--data-dir", d + "/data", "--mqtt", f"{HOST}:{mqtt}",
+                               "--http", f"{HOST}:{http}", "--admin", f"{HOST}:{admin}",
+                               "--set", "limits.max_connections_per_address=0", "--set", "presence.interval=2s"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                get(admin, "/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        watcher = PahoClient(mqtt, client_id="scale-watcher")
+        watcher.connect()
+        watcher.subscribe("$presence/pres/fanout")
+        before = rss_kib(server.pid)
+        bench = subprocess.Popen([runnel, "bench", "fanout", "--port", str(mqtt), "--subscribers", str(n),
+                                  "--topic-prefix", "pres", "--rate", "1", "--duration", "60s",
+                                  "--pid", str(server.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started = time.monotonic()
+        occ = 0
+        while time.monotonic() - started < 300:
+            occ = json.loads(get(http, "/v1/channels/pres%2Ffanout/presence"))["occupancy"]
+            if occ >= n:
+                break
+            time.sleep(0.5)
+        joined_in = time.monotonic() - started
+        time.sleep(5)  # a few interval events (presence.interval=2s) reach the watcher
+        reply = json.loads(get(http, "/v1/channels/pres%2Ffanout/presence"))
+        at_n = rss_kib(server.pid)
+        events = [json.loads(m.payload) for m in watcher.received()]
+        actions = {}
+        for e in events:
+            actions[e["action"]] = actions.get(e["action"], 0) + 1
+        print(json.dumps({
+            "members": n, "occupancy": reply["occupancy"], "members_listed": "members" in reply,
+            "seconds_to_join": round(joined_in, 1),
+            "runnel_presence_members": metric(admin, "runnel_presence_members"),
+            "events_by_action": actions,
+            "rss_before_kib": before, "rss_at_n_kib": at_n,
+            "rss_per_connected_member_bytes": round((at_n - before) * 1024 / n),
+        }, indent=1))
+        bench.kill()
+        bench.wait()
+        watcher.close()
+        ok = reply["occupancy"] == n and actions.get("join", 0) <= 101 and actions.get("interval", 0) >= 1
+        sys.exit(0 if ok else 1)
+    finally:
+        server.kill()
+        server.wait()
+        subprocess.run(["rm", "-rf", d])
+
+
+if __name__ == "__main__":
+    main()

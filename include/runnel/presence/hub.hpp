@@ -1,0 +1,66 @@
+#pragma once
+/// What a gateway sees of the node's presence service: fire-and-forget membership changes and
+/// queries answered asynchronously. Every call may come from any worker; the work happens on
+/// the single presence writer (server::presence_service), in the order each worker posted it.
+/// Answers run on the worker named in the call.
+/// Affinity: any thread. Ownership: the node owns the hub; gateways hold a pointer (null = no
+/// presence on this node, e.g. in unit tests).
+#include "runnel/core/error.hpp"
+#include "runnel/presence/event.hpp"
+#include "runnel/presence/registry.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runnel::presence {
+
+class hub {
+public:
+    virtual ~hub() = default;
+    /// A node-unique id for one connection (or long-poll client).
+    virtual conn_id new_connection() = 0;
+    virtual void join(std::string channel, std::string member, conn_id conn) = 0;
+    virtual void leave(std::string channel, std::string member, conn_id conn, leave_reason why) = 0;
+    /// A polled (long-poll) connection is still there: present for `presence.timeout` more.
+    virtual void touch(std::string channel, std::string member, conn_id conn) = 0;
+    /// The connection left every channel it was in.
+    virtual void disconnect(std::string member, conn_id conn, leave_reason why) = 0;
+
+    /// errc::ok, or registry::set_state's errors (not_found, malformed_packet, packet_too_large).
+    virtual void set_state(std::string channel, std::string member, std::string json, std::size_t worker,
+                           std::function<void(errc)> done) = 0;
+    virtual void get_state(std::string channel, std::string member, std::size_t worker,
+                           std::function<void(std::optional<std::string>)> done) = 0;
+    virtual void here_now(std::string channel, std::size_t worker, std::function<void(here_now_result)> done) = 0;
+    virtual void where_now(std::string member, std::size_t worker,
+                           std::function<void(std::vector<std::string>)> done) = 0;
+};
+
+/// Whether a subscription to `filter` can make its holder a member: an exact channel that is
+/// not a `$` channel (`$SYS`, `$presence`) nor a `$share` subscription.
+inline bool presence_channel(std::string_view filter) {
+    if (filter.empty() || filter.front() == '$') return false;
+    return filter.find_first_of("+#") == std::string_view::npos;
+}
+
+/// The `$presence/{channel}` channel that carries `channel`'s events.
+inline std::string events_channel(std::string_view channel) { return "$presence/" + std::string(channel); }
+
+/// For a subscription filter on `$presence/{filter}`: the `{filter}` whose `presence` grant it
+/// needs (instead of a subscribe grant on the `$presence/...` filter); none for other filters.
+inline std::optional<std::string_view> events_filter(std::string_view filter) {
+    constexpr std::string_view prefix = "$presence/";
+    if (!filter.starts_with(prefix) || filter.size() == prefix.size()) return std::nullopt;
+    return filter.substr(prefix.size());
+}
+
+/// Channels only the server publishes to: `$SYS/...` and `$presence/...`.
+inline bool server_channel(std::string_view channel) {
+    return channel.starts_with("$SYS") || channel.starts_with("$presence/");
+}
+
+} // namespace runnel::presence

@@ -1,0 +1,69 @@
+// `runnel presence`: here-now of a channel or where-now of a client over REST.
+#include "runnel/client_cli/presence_command.hpp"
+
+#include "connect.hpp"
+#include "http_link.hpp"
+#include "transports.hpp"
+
+#include "runnel/client_cli/errors.hpp"
+#include "runnel/client_cli/server_frames.hpp"
+#include "runnel/core/url.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <cstdio>
+#include <exception>
+
+namespace runnel::client_cli {
+namespace asio = boost::asio;
+
+namespace {
+
+asio::awaitable<void> query(std::string target, connection_options conn, endpoint e, asio::ssl::context* tls) {
+    http_link link(co_await asio::this_coro::executor, e, tls, conn.timeout);
+    if (conn.token) link.set_token(*conn.token);
+    auto req = link.make_request(boost::beast::http::verb::get, std::move(target));
+    auto a = co_await link.exchange(std::move(req), conn.timeout);
+    link.close();
+    if (a.status != 200) throw refusal("presence refused: " + describe_http_error(a.status, a.body));
+    std::fwrite(a.body.data(), 1, a.body.size(), stdout);
+    std::fputc('\n', stdout);
+}
+
+} // namespace
+
+void add_presence_command(CLI::App& app, presence_args& a) {
+    auto* c = app.add_subcommand("presence", "Who is present in a channel (here-now), or where a client is (--client)");
+    auto& o = a.o;
+    c->add_option("channel", o.channel, "the channel (no wildcards)");
+    c->add_option("--client", a.client, "where-now: the channels where this client id or token subject is present");
+    c->add_option("--url", o.conn.url, "server URL: http[s]:// (default http://127.0.0.1:8080)");
+    c->add_option_function<std::string>("--token", [&o](const std::string& v) { o.conn.token = v; },
+                                        "access token (Authorization: Bearer)");
+    c->add_option("--cafile", o.conn.cafile, "CA certificate (PEM) to verify the server (default: the system store)");
+    c->add_flag("--insecure", o.conn.insecure, "do not verify the server's certificate");
+}
+
+int run_presence(presence_args a) {
+    return run_command("presence", [&] {
+        if (a.o.channel.empty() == a.client.empty()) throw usage_error("give either CHANNEL or --client ID");
+        auto o = a.o;
+        o.conn.via = via::http;
+        if (o.channel.empty()) o.channel = a.client; // validate() wants a non-empty name
+        return validate(o);
+    }, [&](const endpoint& e) {
+        auto tls = make_tls(e, a.o.conn);
+        auto target = a.client.empty() ? e.target + "/v1/channels/" + core::percent_encode(a.o.channel) + "/presence"
+                                       : e.target + "/v1/clients/" + core::percent_encode(a.client) + "/channels";
+        asio::io_context io;
+        std::exception_ptr error;
+        asio::co_spawn(io, query(std::move(target), a.o.conn, e, tls.get()), [&](std::exception_ptr ep) { error = ep; });
+        io.run();
+        if (error) std::rethrow_exception(error);
+    });
+}
+
+} // namespace runnel::client_cli

@@ -1,0 +1,41 @@
+// Presence for MQTT clients: a SUBSCRIBE to an exact topic makes the client a member of that
+// channel, UNSUBSCRIBE and DISCONNECT leave at once, and a lost connection (socket dropped, keep
+// alive expired, session taken over) leaves only after presence.grace, so a client that comes
+// back within it causes no leave/join flap. A resumed session's subscriptions join again.
+#include "runnel/gateway/mqtt/connection.hpp"
+
+namespace runnel::gateway::mqtt {
+
+bool connection::may_subscribe(std::string_view filter) const {
+    if (auto inner = presence::events_filter(filter)) return identity_.may(auth::action::presence, *inner);
+    return identity_.may(auth::action::subscribe, filter);
+}
+
+const std::string& connection::member() {
+    if (member_.empty()) {
+        member_ = identity_.source == auth::identity_source::token && !identity_.subject.empty() ? identity_.subject
+                                                                                               : client_id_;
+    }
+    return member_;
+}
+
+void connection::presence_join(const std::string& filter) {
+    if (!ctx_.presence || closing_ || !presence::presence_channel(filter)) return;
+    if (presence_conn_ == 0) presence_conn_ = ctx_.presence->new_connection();
+    present_ = true;
+    ctx_.presence->join(filter, member(), presence_conn_);
+}
+
+void connection::presence_leave(const std::string& filter) {
+    if (!ctx_.presence || !present_ || !presence::presence_channel(filter)) return;
+    ctx_.presence->leave(filter, member(), presence_conn_, presence::leave_reason::clean);
+}
+
+void connection::presence_end() {
+    if (!ctx_.presence || !present_) return;
+    present_ = false;
+    ctx_.presence->disconnect(member(), presence_conn_,
+                              clean_disconnect_ ? presence::leave_reason::clean : presence::leave_reason::lost);
+}
+
+} // namespace runnel::gateway::mqtt
