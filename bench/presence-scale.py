@@ -37,14 +37,33 @@ def metric(port, name):
     return None
 
 
+def raise_fd_limit(n):
+    """N connections need N descriptors in the bench and the server (children inherit it)."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = n + 1024
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard) if hard != resource.RLIM_INFINITY else want, hard))
+
+
+def wait_for(what, check, seconds):
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"presence-scale: timed out waiting for {what}")
+        time.sleep(0.1)
+
+
 def main():
     runnel = os.path.abspath(sys.argv[1])
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
+    raise_fd_limit(n)
     mqtt, http, admin = free_ports(3)
     d = tempfile.mkdtemp(prefix="runnel-presence-scale-")
     server = subprocess.Popen([runnel, "serve", "--data-dir", d + "/data", "--mqtt", f"{HOST}:{mqtt}",
                                "--http", f"{HOST}:{http}", "--admin", f"{HOST}:{admin}",
-                               "--set", "limits.max_connections_per_address=0", "--set", "presence.interval=2s"],
+                               "--set", "limits.max_connections_per_address=0", "--set", "presence.interval=2s",
+                               "--set", "presence.grace=1s"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 15
@@ -71,7 +90,9 @@ def main():
                 break
             time.sleep(0.5)
         joined_in = time.monotonic() - started
-        time.sleep(5)  # a few interval events (presence.interval=2s) reach the watcher
+        def intervals():
+            return sum(1 for m in watcher.received() if json.loads(m.payload)["action"] == "interval")
+        wait_for("two interval events (presence.interval=2s)", lambda: intervals() >= 2, 30)
         reply = json.loads(get(http, "/v1/channels/pres%2Ffanout/presence"))
         at_n = rss_kib(server.pid)
         events = [json.loads(m.payload) for m in watcher.received()]
@@ -86,10 +107,15 @@ def main():
             "rss_before_kib": before, "rss_at_n_kib": at_n,
             "rss_per_connected_member_bytes": round((at_n - before) * 1024 / n),
         }, indent=1))
+        # Nothing leaks: the bench dies without DISCONNECT, so every member times out after the
+        # grace (1 s) and the channel's state is freed.
         bench.kill()
         bench.wait()
+        wait_for("occupancy 0 after the grace", lambda: metric(admin, "runnel_presence_members") == 0, 60)
+        wait_for("no presence channels", lambda: metric(admin, "runnel_presence_channels") == 0, 30)
         watcher.close()
         ok = reply["occupancy"] == n and actions.get("join", 0) <= 101 and actions.get("interval", 0) >= 1
+        print("presence-scale:", "ok" if ok else "FAILED", "(members and channels back to 0 after the grace)")
         sys.exit(0 if ok else 1)
     finally:
         server.kill()
