@@ -183,6 +183,19 @@ TEST_F(authz_mqtt, will_topic_needs_a_publish_grant) {
     EXPECT_EQ(connect(ok, "will-ok", tok, wire::version::v5, false, w).reason_code, wire::reason::success);
 }
 
+TEST_F(authz_mqtt, a_will_on_a_server_channel_is_refused_whatever_the_grants) {
+    // A will is published by the server later: it must not forge presence events or $SYS.
+    auto tok = token("forger", {{"#", sub_pub}, {"$presence/#", sub_pub}, {"$SYS/#", sub_pub}});
+    for (const char* topic : {"$presence/room", "$SYS/broker/uptime"}) {
+        wire::will_message w{topic, R"({"action":"join","client":"ceo"})", 0, false, {}};
+        test::mqtt_test_client c(port());
+        auto a = connect(c, "forger", tok, wire::version::v5, false, w);
+        EXPECT_EQ(a.reason_code, wire::reason::not_authorized) << topic;
+        ASSERT_TRUE(a.props.reason_string) << topic;
+        EXPECT_NE(a.props.reason_string->find("server's"), std::string::npos) << *a.props.reason_string;
+    }
+}
+
 TEST_F(authz_mqtt, authentication_method_jwt_connects_and_bad_tokens_get_0x86) {
     test::mqtt_test_client c(port());
     auto ack = connect(c, "jwt", token("j", {{"#", sub_pub}}), wire::version::v5, true);

@@ -56,9 +56,10 @@ std::string no_grant_message(auth::action a, std::string_view channel) {
 std::optional<denial> authorize(const auth::identity& who, auth::action a, std::string_view channel) {
     // Only a subscription filter can be shared; a channel named "$share/..." is checked as it is
     // (so `#` does not cover it, by the `$` rule).
-    if (a == auth::action::subscribe) {
+    if (a != auth::action::publish) {
         // `$presence/{channel}` carries the channel's presence events: the presence grant on
-        // the channel opens it (docs/presence.md), a subscribe grant does not.
+        // the channel opens it for reading, live or from history (docs/presence.md); a
+        // subscribe or history grant does not. Nobody publishes there (refused elsewhere).
         if (auto inner = presence::events_filter(channel)) {
             if (who.may(auth::action::presence, *inner)) return std::nullopt;
             return denial{403, no_grant_message(auth::action::presence, channel), auth::to_string(auth::action::presence)};

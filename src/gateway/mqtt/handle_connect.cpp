@@ -5,6 +5,7 @@
 #include "runnel/gateway/mqtt/connection.hpp"
 
 #include "runnel/obs/log.hpp"
+#include "runnel/presence/hub.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -95,6 +96,9 @@ bool connection::connect_checks(const wire::connect& p) {
     if (p.will) {
         if (core::validate_topic_name(p.will->topic, ctx_.opts.topics) != errc::ok)
             return refuse(wire::reason::topic_name_invalid, "invalid will topic");
+        // A will is a publish the server makes later: the same refusal as a PUBLISH there.
+        if (presence::server_channel(p.will->topic))
+            return refuse(wire::reason::not_authorized, "will topic: $SYS and $presence topics are the server's");
         if (p.will->qos > ctx_.opts.maximum_qos) return refuse(wire::reason::qos_not_supported, "will QoS not supported");
         if (p.will->retain && !ctx_.opts.retain_available)
             return refuse(wire::reason::retain_not_supported, "retain not supported");

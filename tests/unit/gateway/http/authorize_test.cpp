@@ -156,6 +156,20 @@ TEST_F(http_authorize, a_wildcard_filter_needs_one_pattern_covering_all_of_it) {
     EXPECT_FALSE(authorize(x, auth::action::publish, "x"));
 }
 
+TEST_F(http_authorize, presence_events_are_read_with_the_presence_grant_only) {
+    auth::identity id;
+    id.grants = auth::grant_set({{"#", auth::action::subscribe | auth::action::publish},
+                                 {"$presence/#", auth::action::subscribe | auth::action::history},
+                                 {"room/1", static_cast<auth::action_set>(auth::action::presence)}});
+    // A subscribe or history grant on $presence/... opens nothing (found in review: history of
+    // $presence/x was served without the presence grant).
+    EXPECT_EQ(authorize(id, auth::action::history, "$presence/hist")->message, "no presence grant for $presence/hist");
+    EXPECT_TRUE(authorize(id, auth::action::subscribe, "$presence/hist"));
+    // The presence grant on the channel opens its events, live and from history.
+    EXPECT_FALSE(authorize(id, auth::action::subscribe, "$presence/room/1"));
+    EXPECT_FALSE(authorize(id, auth::action::history, "$presence/room/1"));
+}
+
 TEST_F(http_authorize, denials_answer_in_the_json_error_shape_and_401_names_bearer) {
     auto unauth = denial_response(denial{401, "token expired"}, true);
     EXPECT_EQ(unauth.result_int(), 401u);
