@@ -1,4 +1,4 @@
-// `runnel presence`: here-now of a channel or where-now of a client over REST.
+// `runnel presence`: here-now of a channel, where-now of a client, or a member's state, over REST.
 #include "runnel/client_cli/presence_command.hpp"
 
 #include "connect.hpp"
@@ -22,10 +22,17 @@ namespace asio = boost::asio;
 
 namespace {
 
-asio::awaitable<void> query(std::string target, connection_options conn, endpoint e, asio::ssl::context* tls) {
+/// GET `target`, or PUT `body` there when `put`.
+asio::awaitable<void> query(std::string target, connection_options conn, endpoint e, asio::ssl::context* tls, bool put,
+                            std::string body) {
     http_link link(co_await asio::this_coro::executor, e, tls, conn.timeout);
     if (conn.token) link.set_token(*conn.token);
-    auto req = link.make_request(boost::beast::http::verb::get, std::move(target));
+    auto req = link.make_request(put ? boost::beast::http::verb::put : boost::beast::http::verb::get, std::move(target));
+    if (put) {
+        req.set(boost::beast::http::field::content_type, "application/json");
+        req.body() = std::move(body);
+        req.prepare_payload();
+    }
     auto a = co_await link.exchange(std::move(req), conn.timeout);
     link.close();
     if (a.status != 200) throw refusal("presence refused: " + describe_http_error(a.status, a.body));
@@ -39,7 +46,11 @@ void add_presence_command(CLI::App& app, presence_args& a) {
     auto* c = app.add_subcommand("presence", "Who is present in a channel (here-now), or where a client is (--client)");
     auto& o = a.o;
     c->add_option("channel", o.channel, "the channel (no wildcards)");
-    c->add_option("--client", a.client, "where-now: the channels where this client id or token subject is present");
+    c->add_option("--client", a.client,
+                  "without CHANNEL, where-now: the channels where this client id or token subject is present; "
+                  "with --state, the member whose state to read or set (default: the token's subject)");
+    c->add_flag("--state", a.state, "read the member's state in CHANNEL");
+    c->add_option("--set-state", a.set_state, "set the member's state in CHANNEL (a JSON object; implies --state)");
     c->add_option("--url", o.conn.url, "server URL: http[s]:// (default http://127.0.0.1:8080)");
     c->add_option_function<std::string>("--token", [&o](const std::string& v) { o.conn.token = v; },
                                         "access token (Authorization: Bearer)");
@@ -49,18 +60,26 @@ void add_presence_command(CLI::App& app, presence_args& a) {
 
 int run_presence(presence_args a) {
     return run_command("presence", [&] {
-        if (a.o.channel.empty() == a.client.empty()) throw usage_error("give either CHANNEL or --client ID");
+        if (!a.set_state.empty()) a.state = true;
+        if (a.state && a.o.channel.empty()) throw usage_error("--state and --set-state need CHANNEL");
+        if (!a.state && a.o.channel.empty() == a.client.empty()) throw usage_error("give either CHANNEL or --client ID");
         auto o = a.o;
         o.conn.via = via::http;
         if (o.channel.empty()) o.channel = a.client; // validate() wants a non-empty name
         return validate(o);
     }, [&](const endpoint& e) {
         auto tls = make_tls(e, a.o.conn);
-        auto target = a.client.empty() ? e.target + "/v1/channels/" + core::percent_encode(a.o.channel) + "/presence"
-                                       : e.target + "/v1/clients/" + core::percent_encode(a.client) + "/channels";
+        std::string target;
+        if (a.state) {
+            target = e.target + "/v1/channels/" + core::percent_encode(a.o.channel) + "/presence/state";
+            if (!a.client.empty()) target += "?client_id=" + core::percent_encode(a.client);
+        } else {
+            target = a.client.empty() ? e.target + "/v1/channels/" + core::percent_encode(a.o.channel) + "/presence"
+                                      : e.target + "/v1/clients/" + core::percent_encode(a.client) + "/channels";
+        }
         asio::io_context io;
         std::exception_ptr error;
-        asio::co_spawn(io, query(std::move(target), a.o.conn, e, tls.get()), [&](std::exception_ptr ep) { error = ep; });
+        asio::co_spawn(io, query(std::move(target), a.o.conn, e, tls.get(), !a.set_state.empty(), a.set_state), [&](std::exception_ptr ep) { error = ep; });
         io.run();
         if (error) std::rethrow_exception(error);
     });

@@ -1,6 +1,7 @@
 #pragma once
-/// `runnel presence CHANNEL` (here-now) and `runnel presence --client ID` (where-now): one REST
-/// query, the server's JSON reply printed on one line (docs/protocol.md, "REST presence").
+/// `runnel presence CHANNEL` (here-now), `runnel presence --client ID` (where-now) and
+/// `runnel presence CHANNEL --state [--set-state JSON] [--client ID]` (a member's state): one
+/// REST request, the server's JSON reply printed on one line (docs/protocol.md, "REST presence").
 #include "runnel/client_cli/options.hpp"
 
 #include <CLI/CLI.hpp>
@@ -12,6 +13,8 @@ namespace runnel::client_cli {
 struct presence_args {
     history_options o; // conn (url, token, TLS) and channel; the other fields are unused
     std::string client;
+    bool state = false;       // read the member's state in CHANNEL
+    std::string set_state;    // set it (a JSON object)
 };
 
 void add_presence_command(CLI::App& app, presence_args& a);

@@ -92,6 +92,25 @@ asio::awaitable<response> put_state(http_context& ctx, const request_t& req, con
     co_return json_error(400, "state must be a JSON object", ka);
 }
 
+/// `GET /v1/channels/{channel}/presence/state[?client_id=ID]`: the member's state (the token's
+/// subject, else `client_id`), 404 when it is not present in the channel.
+asio::awaitable<response> get_state(http_context& ctx, const request_t& req, const auth::identity& who,
+                                    std::string channel, std::size_t worker) {
+    auto ka = req.keep_alive();
+    auto member = presence_member(who, query_client_id(req));
+    if (member.empty()) co_return json_error(400, "no member: use a token or ?client_id=", ka);
+    auto* hub = ctx.presence;
+    auto state = co_await await_callback<std::optional<std::string>>([&](auto cb) {
+        hub->get_state(channel, member, worker, [cb](std::optional<std::string> v) { cb(std::move(v)); });
+    });
+    if (!state) co_return json_error(404, member + " is not present in " + channel, ka);
+    std::string out = R"({"channel":)";
+    codec::json::append_json_string(out, channel);
+    out += R"(,"client":)";
+    codec::json::append_json_string(out, member);
+    co_return json_ok(req, out + R"(,"state":)" + *state + "}");
+}
+
 } // namespace
 
 asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_t& req, const net::transport& peer,
@@ -99,10 +118,10 @@ asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_
     auto ka = req.keep_alive();
     const auto path = std::string(target_path(req));
     const bool state = between(path, channels_prefix, state_suffix);
-    const auto allowed = state ? bhttp::verb::put : bhttp::verb::get;
-    if (req.method() != allowed) {
-        auto res = json_error(405, state ? "presence state is set with PUT" : "presence is read with GET", ka);
-        res.set(bhttp::field::allow, state ? "PUT" : "GET");
+    const bool method_ok = req.method() == bhttp::verb::get || (state && req.method() == bhttp::verb::put);
+    if (!method_ok) {
+        auto res = json_error(405, state ? "presence state is read with GET and set with PUT" : "presence is read with GET", ka);
+        res.set(bhttp::field::allow, state ? "GET, PUT" : "GET");
         co_return res;
     }
     if (!ctx.presence) co_return json_error(501, "presence is not available on this server", ka);
@@ -127,6 +146,7 @@ asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_
             ctx.denied->count(d->action);
             co_return denial_response(*d, ka);
         }
+        if (req.method() == bhttp::verb::get) co_return co_await get_state(ctx, req, id, std::move(name), worker);
         co_return co_await put_state(ctx, req, id, std::move(name), worker);
     }
     if (here_now) {
