@@ -355,7 +355,9 @@ class RestPresence(RunnelTestCase):
         self.assertEqual(code, 400)
         code, _ = curl(s, "/v1/channels/desk/presence/state", "-X", "PUT", data=b"{}")
         self.assertEqual(code, 400)  # no token and no client_id: no member to set
-        code, _ = curl(s, "/v1/channels/desk/presence/state?client_id=lp2")
+        code, body = curl(s, "/v1/channels/desk/presence/state?client_id=lp2")
+        self.assertEqual((code, json.loads(body)["state"]), (200, {"typing": True}))
+        code, _ = curl(s, "/v1/channels/desk/presence/state?client_id=lp2", "-X", "DELETE")
         self.assertEqual(code, 405)
 
     def test_an_sse_reconnect_within_the_grace_does_not_flap(self):
