@@ -7,8 +7,11 @@ import json
 import subprocess
 import time
 
+import struct
+
 import websockets
 
+import mqtt_raw
 import runnel_fixture
 from runnel_fixture import HOST, RunnelTestCase, eventually, main
 from clients import V5, V311, PahoClient, SseStream, curl
@@ -160,6 +163,37 @@ class MqttPresence(RunnelTestCase):
         a2.connect()  # no SUBSCRIBE: the session still holds room/4
         self.assertEqual([brief(e) for e in w.wait(3)],
                          [("join", "keeper", 1), ("leave", "keeper", 0), ("join", "keeper", 1)])
+
+    def test_a_quick_unsubscribe_leaves_no_phantom_member(self):
+        # A persistent session's SUBACK waits for the store, but UNSUBSCRIBE leaves at once: a join
+        # posted with a SUBACK that comes after the UNSUBSCRIBE must not stick.
+        s = self.start_server("--set", "presence.grace=60s")
+        c = self.track(mqtt_raw.RawClient(s.mqtt_port))
+        c.connect("quick", clean=True, props=[("session_expiry_interval", 300)])
+        n = 50
+        burst = b""
+        for i in range(n):  # back to back, without waiting for any ack
+            burst += mqtt_raw.subscribe([(f"q/{i}", 1)], packet_id=2 * i + 1)
+            body = struct.pack("!H", 2 * i + 2) + mqtt_raw.properties([]) + mqtt_raw.mqtt_str(f"q/{i}")
+            burst += mqtt_raw.packet(mqtt_raw.UNSUBSCRIBE, 2, body)
+        c.send(burst)
+        acks = {mqtt_raw.SUBACK: 0, mqtt_raw.UNSUBACK: 0}
+        while acks[mqtt_raw.SUBACK] < n or acks[mqtt_raw.UNSUBACK] < n:
+            p = c.recv()
+            self.assertIsNotNone(p, "connection closed before every ack")
+            if p.type in acks:
+                acks[p.type] += 1
+        # Every join and leave of the burst was posted before this SUBSCRIBE's join, and the
+        # presence service applies one connection's posts in order: once `sync` is listed, the
+        # burst's are applied.
+        c.subscribe("sync")
+
+        def where_now():
+            code, body = curl(s, "/v1/clients/quick/channels")
+            self.assertEqual(code, 200, body)
+            return json.loads(body)["channels"]
+        eventually(lambda: "sync" in where_now(), what="the sync join")
+        self.assertEqual(where_now(), ["sync"])
 
     def test_watching_needs_the_presence_grant(self):
         s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')

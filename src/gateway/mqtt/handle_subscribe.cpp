@@ -68,10 +68,21 @@ bool connection::handle_subscribe(wire::subscribe p) {
     auto id = p.packet_id;
     wire::properties ack_props;
     if (v5()) ack_props.reason_string = problem(why);
-    auto answer = [self, id, codes, index, ack_props, reqs_opts = reqs](std::vector<broker::sub_outcome> out) mutable {
+    // The join waits for the SUBACK (a persistent session's subscribe waits for the store), but
+    // an UNSUBSCRIBE leaves at once: remember which channels this SUBSCRIBE may still join.
+    const auto seq = ++presence_seq_;
+    for (const auto& r : reqs) {
+        if (presence::presence_channel(r.filter)) presence_pending_[r.filter] = seq;
+    }
+    auto answer = [self, id, codes, index, ack_props, seq, reqs_opts = reqs](std::vector<broker::sub_outcome> out) mutable {
         self->send(wire::suback{id, codes, ack_props});
+        for (const auto& r : reqs_opts) {
+            auto it = self->presence_pending_.find(r.filter);
+            if (it == self->presence_pending_.end() || it->second != seq) continue; // unsubscribed or re-subscribed since
+            self->presence_pending_.erase(it);
+            if (self->session_) self->presence_join(r.filter);
+        }
         if (!self->session_) return;
-        for (const auto& r : reqs_opts) self->presence_join(r.filter);
         // Retained messages follow the SUBACK.
         auto now = std::chrono::steady_clock::now();
         for (std::size_t r = 0; r < out.size(); ++r) {

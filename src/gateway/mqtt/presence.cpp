@@ -1,7 +1,7 @@
 // Presence for MQTT clients: a SUBSCRIBE to an exact topic makes the client a member of that
-// channel, UNSUBSCRIBE and DISCONNECT leave at once, and a lost connection (socket dropped, keep
-// alive expired, session taken over) leaves only after presence.grace, so a client that comes
-// back within it causes no leave/join flap. A resumed session's subscriptions join again.
+// channel (when its SUBACK goes out), UNSUBSCRIBE and DISCONNECT leave at once, and a lost
+// connection (socket dropped, keep alive expired, session taken over) leaves only after
+// presence.grace, so a client that comes back within it causes no leave/join flap. A resumed session's subscriptions join again.
 #include "runnel/gateway/mqtt/connection.hpp"
 
 namespace runnel::gateway::mqtt {
@@ -27,11 +27,13 @@ void connection::presence_join(const std::string& filter) {
 }
 
 void connection::presence_leave(const std::string& filter) {
+    presence_pending_.erase(filter); // a SUBACK still to come must not join after this leave
     if (!ctx_.presence || !present_ || !presence::presence_channel(filter)) return;
     ctx_.presence->leave(filter, member(), presence_conn_, presence::leave_reason::clean);
 }
 
 void connection::presence_end() {
+    presence_pending_.clear();
     if (!ctx_.presence || !present_) return;
     present_ = false;
     ctx_.presence->disconnect(member(), presence_conn_,
