@@ -359,6 +359,20 @@ class RestPresence(RunnelTestCase):
         self.assertEqual(json.loads(body)["occupancy"], 0)
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
 
+    def test_a_poll_longer_than_the_timeout_does_not_flap(self):
+        # The member is held while a poll waits; presence.timeout counts from the poll's end.
+        s = self.start_server("--set", "presence.timeout=2s")
+        w = MqttWatcher(self, s, "slow")
+        for _ in range(2):  # each poll waits 5 s (nothing is published), over the 2 s timeout
+            code, _ = curl(s, "/v1/subscribe?channel=slow&timeout=5&client_id=lp2", timeout=20)
+            self.assertEqual(code, 200)
+        stopped = time.monotonic()
+        self.assertEqual([brief(e) for e in w.events()], [("join", "lp2", 1)])
+        ev = w.wait(2, timeout=15)[1]  # no more polls: gone presence.timeout after the last
+        self.assertEqual(brief(ev), ("timeout", "lp2", 0))
+        self.assertGreaterEqual(time.monotonic() - stopped, 1.5)
+        self.assertEqual(len(w.events()), 2)
+
     def test_an_sse_stream_is_present_while_open_and_times_out_after_the_grace(self):
         s = self.start_server("--set", "presence.grace=1s")
         w = MqttWatcher(self, s, "news")

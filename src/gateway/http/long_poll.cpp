@@ -37,15 +37,41 @@ response poll_reply(const request_t& req, const broker::read_result& r, bool had
     return res;
 }
 
-void touch_presence(http_context& ctx, const std::vector<std::string>& filters, const std::string& member) {
-    if (!ctx.presence || member.empty()) return;
-    // Every poll of one member is the same polled connection: a stable id outside the range
-    // new_connection() hands out.
-    const presence::conn_id conn = (presence::conn_id{1} << 63) | std::hash<std::string>{}(member);
-    for (const auto& f : filters) {
-        if (presence::presence_channel(f)) ctx.presence->touch(f, member, conn);
-    }
+// Every poll of one member is the same polled connection: a stable id outside the range
+// new_connection() hands out.
+presence::conn_id poll_connection(const std::string& member) {
+    return (presence::conn_id{1} << 63) | std::hash<std::string>{}(member);
 }
+
+/// The poller is a member of the exact channels it polls for the whole poll: `held` (no
+/// timeout) while the poll waits, however long that is, and `polled` from its end(), so
+/// presence.timeout counts from the end of the last poll. end() is explicit, not a destructor:
+/// a coroutine frame destroyed at shutdown outlives the presence service, and a destructor
+/// would post to it.
+class poll_presence {
+public:
+    poll_presence(http_context& ctx, const std::vector<std::string>& filters, std::string member)
+        : ctx_(ctx), filters_(filters), member_(std::move(member)) {
+        if (!ctx_.presence || member_.empty()) return;
+        for (const auto& f : filters_) {
+            if (presence::presence_channel(f)) ctx_.presence->join(f, member_, poll_connection(member_));
+        }
+    }
+    /// The poll answers: the presence.timeout clock starts now. Every way out of the poll after
+    /// the constructor must call it, or the member would stay held for ever.
+    void end() {
+        if (!ctx_.presence || member_.empty()) return;
+        for (const auto& f : filters_) {
+            if (presence::presence_channel(f)) ctx_.presence->touch(f, member_, poll_connection(member_));
+        }
+        member_.clear();
+    }
+
+private:
+    http_context& ctx_;
+    std::vector<std::string> filters_;
+    std::string member_;
+};
 
 } // namespace
 
@@ -102,9 +128,8 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     auto q = std::move(std::get<cursor_query>(parsed));
     if (auto refusal = stream_grants(ctx, req, who, q.filters)) co_return std::move(*refusal);
     // Presence: a poller named by its token's subject or `client_id` is present in the exact
-    // channels it polls while it keeps polling (presence.timeout after each poll).
-    const std::string member = presence_member(who, q.client_id);
-    touch_presence(ctx, q.filters, member);
+    // channels it polls while it keeps polling (held during a poll, presence.timeout after it).
+    poll_presence present(ctx, q.filters, presence_member(who, q.client_id));
     bool had_cursor = q.cursor.has_value();
     auto since = q.cursor.value_or(ctx.broker->now_tt());
     auto deadline = channel_watch::clock::now() + q.timeout;
@@ -114,7 +139,10 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     std::shared_ptr<channel_watch> watch;
     if (q.timeout.count() > 0) {
         watch = std::make_shared<channel_watch>(ctx, worker, co_await asio::this_coro::executor);
-        if (!watch->reserve()) co_return too_many_streams(req.keep_alive());
+        if (!watch->reserve()) {
+            present.end();
+            co_return too_many_streams(req.keep_alive());
+        }
         // Before open() registers it: a revocation from here on finds the identity.
         watch->set_identity(std::move(who));
         co_await watch->open(q.filters);
@@ -125,6 +153,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     for (;;) {
         if (auto ended = token_ended(watch.get(), expiry)) {
             if (watch) watch->close();
+            present.end();
             ctx.denied->count("connect");
             co_return denial_response(denial{401, std::move(*ended)}, req.keep_alive());
         }
@@ -139,7 +168,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
         bool done = !r.messages.empty() || !complete || !watch || watch->stopped() ||
                     channel_watch::clock::now() >= deadline;
         if (done) {
-            touch_presence(ctx, q.filters, member); // the timeout runs from the end of the poll
+            present.end(); // the presence.timeout runs from the end of the poll
             auto res = poll_reply(req, r, had_cursor, complete, reason);
             if (watch) {
                 watch->close();
