@@ -444,7 +444,10 @@ class SseStream:
 
     def wait_exit(self, timeout=WAIT):
         rc = self.proc.wait(timeout=timeout)
+        # Both readers: the headers come on stderr, read by their own thread, which may still be
+        # appending the status line when curl has exited (a flake under load).
         self.reader.join(timeout=timeout)
+        self.err_reader.join(timeout=timeout)
         return rc
 
     def close(self):
