@@ -17,21 +17,7 @@ from runnel_fixture import HOST, RunnelTestCase, eventually, main
 from clients import V5, V311, PahoClient, SseStream, curl
 from tokens import TokenKeys
 
-
-def run(coro, timeout=30):
-    return asyncio.run(asyncio.wait_for(coro, timeout))
-
-
-async def recv_json(ws, timeout=10):
-    return json.loads(await asyncio.wait_for(ws.recv(), timeout))
-
-
-async def recv_until(ws, pred, timeout=10, limit=100):
-    for _ in range(limit):
-        msg = await recv_json(ws, timeout)
-        if pred(msg):
-            return msg
-    raise AssertionError("no matching frame")
+from ws_frames import recv_json, recv_until, run
 
 
 async def request(ws, frame):

@@ -14,22 +14,7 @@ import websockets
 from runnel_fixture import HOST, RunnelTestCase, eventually, main
 from clients import V5, PahoClient, mosquitto_pub
 
-
-def run(coro, timeout=20):
-    return asyncio.run(asyncio.wait_for(coro, timeout))
-
-
-async def recv_json(ws, timeout=10):
-    return json.loads(await asyncio.wait_for(ws.recv(), timeout))
-
-
-async def recv_until(ws, pred, timeout=10, limit=100):
-    """The first frame for which pred holds (bounded in count and time)."""
-    for _ in range(limit):
-        msg = await recv_json(ws, timeout)
-        if pred(msg):
-            return msg
-    raise AssertionError("no matching frame")
+from ws_frames import recv_json, recv_until, run
 
 
 def ws_url(server, path="/ws"):

@@ -72,43 +72,35 @@ bool is_presence_rest(const request_t& req) {
 
 namespace {
 
-/// `PUT /v1/channels/{channel}/presence/state[?client_id=ID]`: sets the member's state (the
-/// body, a JSON object). The member is the token's subject, else `client_id`; it must be
-/// present in the channel (a long-poll or SSE client naming itself, or any other connection
-/// of the same member).
-asio::awaitable<response> put_state(http_context& ctx, const request_t& req, const auth::identity& who,
-                                    std::string channel, std::size_t worker) {
+/// `GET` / `PUT /v1/channels/{channel}/presence/state[?client_id=ID]`: reads or sets the
+/// member's state (PUT's body, a JSON object). The member is the token's subject, else
+/// `client_id`; it must be present in the channel (on any protocol), else 404.
+asio::awaitable<response> member_state(http_context& ctx, const request_t& req, const auth::identity& who,
+                                       std::string channel, std::size_t worker) {
     auto ka = req.keep_alive();
     auto member = presence_member(who, query_client_id(req));
     if (member.empty()) co_return json_error(400, "no member: use a token or ?client_id=", ka);
     auto* hub = ctx.presence;
+    auto absent = member + " is not present in " + channel;
+    if (req.method() == bhttp::verb::get) {
+        auto state = co_await await_callback<std::optional<std::string>>([&](auto cb) {
+            hub->get_state(channel, member, worker, [cb](std::optional<std::string> v) { cb(std::move(v)); });
+        });
+        if (!state) co_return json_error(404, absent, ka);
+        std::string out = R"({"channel":)";
+        codec::json::append_json_string(out, channel);
+        out += R"(,"client":)";
+        codec::json::append_json_string(out, member);
+        co_return json_ok(req, out + R"(,"state":)" + *state + "}");
+    }
     std::string body = req.body();
     auto ec = co_await await_callback<errc>([&](auto cb) {
         hub->set_state(channel, member, std::move(body), worker, [cb](errc e) { cb(e); });
     });
     if (ec == errc::ok) co_return json_ok(req, R"({"ok":true})");
-    if (ec == errc::not_found) co_return json_error(404, member + " is not present in " + channel, ka);
+    if (ec == errc::not_found) co_return json_error(404, absent, ka);
     if (ec == errc::packet_too_large) co_return json_error(413, "state too large (presence.max_state_bytes)", ka);
     co_return json_error(400, "state must be a JSON object", ka);
-}
-
-/// `GET /v1/channels/{channel}/presence/state[?client_id=ID]`: the member's state (the token's
-/// subject, else `client_id`), 404 when it is not present in the channel.
-asio::awaitable<response> get_state(http_context& ctx, const request_t& req, const auth::identity& who,
-                                    std::string channel, std::size_t worker) {
-    auto ka = req.keep_alive();
-    auto member = presence_member(who, query_client_id(req));
-    if (member.empty()) co_return json_error(400, "no member: use a token or ?client_id=", ka);
-    auto* hub = ctx.presence;
-    auto state = co_await await_callback<std::optional<std::string>>([&](auto cb) {
-        hub->get_state(channel, member, worker, [cb](std::optional<std::string> v) { cb(std::move(v)); });
-    });
-    if (!state) co_return json_error(404, member + " is not present in " + channel, ka);
-    std::string out = R"({"channel":)";
-    codec::json::append_json_string(out, channel);
-    out += R"(,"client":)";
-    codec::json::append_json_string(out, member);
-    co_return json_ok(req, out + R"(,"state":)" + *state + "}");
 }
 
 } // namespace
@@ -146,8 +138,7 @@ asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_
             ctx.denied->count(d->action);
             co_return denial_response(*d, ka);
         }
-        if (req.method() == bhttp::verb::get) co_return co_await get_state(ctx, req, id, std::move(name), worker);
-        co_return co_await put_state(ctx, req, id, std::move(name), worker);
+        co_return co_await member_state(ctx, req, id, std::move(name), worker);
     }
     if (here_now) {
         if (core::validate_topic_name(name, ctx.topics) != errc::ok)
