@@ -5,6 +5,7 @@
 /// Answers run on the worker named in the call.
 /// Affinity: any thread. Ownership: the node owns the hub; gateways hold a pointer (null = no
 /// presence on this node, e.g. in unit tests).
+#include "runnel/auth/authenticator.hpp"
 #include "runnel/core/error.hpp"
 #include "runnel/presence/event.hpp"
 #include "runnel/presence/registry.hpp"
@@ -39,6 +40,13 @@ public:
     virtual void where_now(std::string member, std::size_t worker,
                            std::function<void(std::vector<std::string>)> done) = 0;
 };
+
+/// The member a connection is present as: a token's subject (so all of a user's connections
+/// count once, whatever protocol), else the client id it gave; empty = not a member.
+inline std::string member_id(const auth::identity& who, std::string_view client_id) {
+    if (who.source == auth::identity_source::token && !who.subject.empty()) return who.subject;
+    return std::string(client_id);
+}
 
 /// Whether a subscription to `filter` can make its holder a member: an exact channel that is
 /// not a `$` channel (`$SYS`, `$presence`) nor a `$share` subscription.

@@ -114,11 +114,6 @@ std::optional<std::string> token_ended(const channel_watch* watch,
     return why;
 }
 
-std::string presence_member(const auth::identity& who, const std::string& client_id) {
-    if (who.source == auth::identity_source::token && !who.subject.empty()) return who.subject;
-    return client_id;
-}
-
 asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker, stream_peer peer) {
     auto checked = check_stream_request(ctx, req, peer.t);
     if (auto* refusal = std::get_if<response>(&checked)) co_return std::move(*refusal);
@@ -129,7 +124,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     if (auto refusal = stream_grants(ctx, req, who, q.filters)) co_return std::move(*refusal);
     // Presence: a poller named by its token's subject or `client_id` is present in the exact
     // channels it polls while it keeps polling (held during a poll, presence.timeout after it).
-    poll_presence present(ctx, q.filters, presence_member(who, q.client_id));
+    poll_presence present(ctx, q.filters, presence::member_id(who, q.client_id));
     bool had_cursor = q.cursor.has_value();
     auto since = q.cursor.value_or(ctx.broker->now_tt());
     auto deadline = channel_watch::clock::now() + q.timeout;

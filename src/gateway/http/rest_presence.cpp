@@ -78,7 +78,7 @@ namespace {
 asio::awaitable<response> member_state(http_context& ctx, const request_t& req, const auth::identity& who,
                                        std::string channel, std::size_t worker) {
     auto ka = req.keep_alive();
-    auto member = presence_member(who, query_client_id(req));
+    auto member = presence::member_id(who, query_client_id(req));
     if (member.empty()) co_return json_error(400, "no member: use a token or ?client_id=", ka);
     auto* hub = ctx.presence;
     auto absent = member + " is not present in " + channel;
@@ -131,22 +131,14 @@ asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_
     auto name = std::move(std::get<std::string>(decoded));
     const auto& id = std::get<auth::identity>(who);
     auto* hub = ctx.presence;
-    if (state) {
+    if (state || here_now) { // both name a channel
         if (core::validate_topic_name(name, ctx.topics) != errc::ok)
             co_return json_error(422, "invalid channel name", ka);
         if (auto d = authorize(id, auth::action::presence, name)) {
             ctx.denied->count(d->action);
             co_return denial_response(*d, ka);
         }
-        co_return co_await member_state(ctx, req, id, std::move(name), worker);
-    }
-    if (here_now) {
-        if (core::validate_topic_name(name, ctx.topics) != errc::ok)
-            co_return json_error(422, "invalid channel name", ka);
-        if (auto d = authorize(id, auth::action::presence, name)) {
-            ctx.denied->count(d->action);
-            co_return denial_response(*d, ka);
-        }
+        if (state) co_return co_await member_state(ctx, req, id, std::move(name), worker);
         auto r = co_await await_callback<presence::here_now_result>([&](auto cb) {
             hub->here_now(name, worker, [cb](presence::here_now_result v) { cb(std::move(v)); });
         });

@@ -40,9 +40,6 @@ struct stream_peer {
 
 /// 429 for a long-poll or stream past http.max_streams.
 response too_many_streams(bool keep_alive);
-/// The presence member a stream acts as: the token's subject, else `client_id` (the query's);
-/// empty = not a member.
-std::string presence_member(const auth::identity& who, const std::string& client_id);
 
 /// Answers one long-poll request (the connection stays usable afterwards).
 boost::asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& req, std::size_t worker,

@@ -1,7 +1,8 @@
 // Presence for MQTT clients: a SUBSCRIBE to an exact topic makes the client a member of that
 // channel (when its SUBACK goes out), UNSUBSCRIBE and DISCONNECT leave at once, and a lost
 // connection (socket dropped, keep alive expired, session taken over) leaves only after
-// presence.grace, so a client that comes back within it causes no leave/join flap. A resumed session's subscriptions join again.
+// presence.grace, so a client that comes back within it causes no leave/join flap. A resumed
+// session's subscriptions join again.
 #include "runnel/gateway/mqtt/connection.hpp"
 
 namespace runnel::gateway::mqtt {
@@ -12,10 +13,7 @@ bool connection::may_subscribe(std::string_view filter) const {
 }
 
 const std::string& connection::member() {
-    if (member_.empty()) {
-        member_ = identity_.source == auth::identity_source::token && !identity_.subject.empty() ? identity_.subject
-                                                                                               : client_id_;
-    }
+    if (member_.empty()) member_ = presence::member_id(identity_, client_id_);
     return member_;
 }
 

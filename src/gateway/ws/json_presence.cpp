@@ -10,12 +10,7 @@ namespace runnel::gateway::ws {
 namespace json = runnel::codec::json;
 
 const std::string& json_session::member() {
-    // A token names the member by its subject (so all of a user's connections count once);
-    // anything else by the client id.
-    if (member_.empty()) {
-        member_ = who_ && who_->source == auth::identity_source::token && !who_->subject.empty() ? who_->subject
-                                                                                                 : client_id_;
-    }
+    if (member_.empty()) member_ = who_ ? presence::member_id(*who_, client_id_) : client_id_;
     return member_;
 }
 
