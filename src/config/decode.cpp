@@ -183,6 +183,7 @@ presence_options decode_presence(map_reader r) {
     r.integer("here_now_max", p.here_now_max);
     r.size("max_state_bytes", p.max_state_bytes);
     r.integer("interval_list_max", p.interval_list_max);
+    r.string("members", p.members);
     r.finish();
     return p;
 }

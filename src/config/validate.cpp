@@ -155,6 +155,7 @@ void check_presence(const presence_options& p) {
     check_range("presence.here_now_max", p.here_now_max, 0, 1'000'000);
     check_range("presence.max_state_bytes", p.max_state_bytes, 2, 64u << 10);
     check_range("presence.interval_list_max", p.interval_list_max, 0, 1'000'000);
+    check_one_of("presence.members", p.members, {"any", "verified"});
 }
 
 } // namespace

@@ -189,6 +189,7 @@ struct presence_options {
     std::size_t here_now_max = 1000;      // here-now lists members only up to this occupancy
     std::size_t max_state_bytes = 1024;   // per-member state, compact JSON
     std::size_t interval_list_max = 1000; // joined+left+timeouts names per interval event; 0 = no cap
+    std::string members = "any";          // any | verified (who can be a member)
 };
 
 /// Retention for the channels matching `match` (an MQTT filter); the first match wins.

@@ -8,6 +8,7 @@
 #include "runnel/auth/authenticator.hpp"
 #include "runnel/core/error.hpp"
 #include "runnel/presence/event.hpp"
+#include "runnel/presence/options.hpp"
 #include "runnel/presence/registry.hpp"
 
 #include <cstddef>
@@ -19,9 +20,29 @@
 
 namespace runnel::presence {
 
+/// The member a connection is present as; empty = not a member. A token's subject always wins
+/// (so all of a user's connections count once, whatever protocol). Under `member_ids::any` the
+/// others are their client id; under `verified`, a checked user name or certificate subject,
+/// and anonymous connections are not members.
+inline std::string member_id(const auth::identity& who, std::string_view client_id,
+                             member_ids rule = member_ids::any) {
+    if (who.source == auth::identity_source::token && !who.subject.empty()) return who.subject;
+    if (rule == member_ids::verified)
+        return who.source == auth::identity_source::anonymous ? std::string() : who.subject;
+    return std::string(client_id);
+}
+
 class hub {
 public:
+    explicit hub(member_ids rule = member_ids::any) : rule_(rule) {}
     virtual ~hub() = default;
+
+    /// The member `who` (with the client id it gave, if any) is present as, per `presence.members`.
+    std::string member(const auth::identity& who, std::string_view client_id) const {
+        return member_id(who, client_id, rule_);
+    }
+    member_ids rule() const noexcept { return rule_; }
+
     /// A node-unique id for one connection (or long-poll client).
     virtual conn_id new_connection() = 0;
     virtual void join(std::string channel, std::string member, conn_id conn) = 0;
@@ -39,14 +60,10 @@ public:
     virtual void here_now(std::string channel, std::size_t worker, std::function<void(here_now_result)> done) = 0;
     virtual void where_now(std::string member, std::size_t worker,
                            std::function<void(std::vector<std::string>)> done) = 0;
-};
 
-/// The member a connection is present as: a token's subject (so all of a user's connections
-/// count once, whatever protocol), else the client id it gave; empty = not a member.
-inline std::string member_id(const auth::identity& who, std::string_view client_id) {
-    if (who.source == auth::identity_source::token && !who.subject.empty()) return who.subject;
-    return std::string(client_id);
-}
+private:
+    member_ids rule_;
+};
 
 /// Whether a subscription to `filter` can make its holder a member: an exact channel that is
 /// not a `$` channel (`$SYS`, `$presence`) nor a `$share` subscription.

@@ -6,6 +6,16 @@
 
 namespace runnel::presence {
 
+/// Who can be a member (`presence.members`).
+enum class member_ids : unsigned char {
+    /// A token's subject, else the client id the client gave (self-asserted, so anyone
+    /// connecting without a token can appear as any id, a token holder's subject included).
+    any,
+    /// Only verified identities: a token's subject, a user name checked against its password,
+    /// a client certificate's subject (tls.identity). Anonymous connections are not members.
+    verified,
+};
+
 struct options {
     /// A connection lost without a clean leave keeps its member present this long; a re-join
     /// within it cancels the departure (no leave/join flap), otherwise the member times out.
@@ -24,6 +34,7 @@ struct options {
     /// An interval event whose joined+left+timed-out lists would hold more names than this
     /// carries no lists and `refresh = true` instead (watchers re-read here-now). 0 = no cap.
     std::size_t interval_list_max = 1000;
+    member_ids members = member_ids::any;
 };
 
 } // namespace runnel::presence

@@ -124,7 +124,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     if (auto refusal = stream_grants(ctx, req, who, q.filters)) co_return std::move(*refusal);
     // Presence: a poller named by its token's subject or `client_id` is present in the exact
     // channels it polls while it keeps polling (held during a poll, presence.timeout after it).
-    poll_presence present(ctx, q.filters, presence::member_id(who, q.client_id));
+    poll_presence present(ctx, q.filters, ctx.presence ? ctx.presence->member(who, q.client_id) : std::string());
     bool had_cursor = q.cursor.has_value();
     auto since = q.cursor.value_or(ctx.broker->now_tt());
     auto deadline = channel_watch::clock::now() + q.timeout;

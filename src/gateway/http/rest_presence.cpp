@@ -78,9 +78,11 @@ namespace {
 asio::awaitable<response> member_state(http_context& ctx, const request_t& req, const auth::identity& who,
                                        std::string channel, std::size_t worker) {
     auto ka = req.keep_alive();
-    auto member = presence::member_id(who, query_client_id(req));
-    if (member.empty()) co_return json_error(400, "no member: use a token or ?client_id=", ka);
     auto* hub = ctx.presence;
+    auto member = hub->member(who, query_client_id(req));
+    if (member.empty() && hub->rule() == presence::member_ids::verified)
+        co_return json_error(403, "presence.members is verified: only a token, user or certificate identity is a member", ka);
+    if (member.empty()) co_return json_error(400, "no member: use a token or ?client_id=", ka);
     auto absent = member + " is not present in " + channel;
     if (req.method() == bhttp::verb::get) {
         auto state = co_await await_callback<std::optional<std::string>>([&](auto cb) {

@@ -13,12 +13,13 @@ bool connection::may_subscribe(std::string_view filter) const {
 }
 
 const std::string& connection::member() {
-    if (member_.empty()) member_ = presence::member_id(identity_, client_id_);
+    if (member_.empty() && ctx_.presence) member_ = ctx_.presence->member(identity_, client_id_);
     return member_;
 }
 
 void connection::presence_join(const std::string& filter) {
     if (!ctx_.presence || closing_ || !presence::presence_channel(filter)) return;
+    if (member().empty()) return; // presence.members: verified, and this client is anonymous
     if (presence_conn_ == 0) presence_conn_ = ctx_.presence->new_connection();
     present_ = true;
     ctx_.presence->join(filter, member(), presence_conn_);

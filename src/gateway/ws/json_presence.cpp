@@ -10,12 +10,13 @@ namespace runnel::gateway::ws {
 namespace json = runnel::codec::json;
 
 const std::string& json_session::member() {
-    if (member_.empty()) member_ = who_ ? presence::member_id(*who_, client_id_) : client_id_;
+    if (member_.empty() && ctx_.presence) member_ = ctx_.presence->member(who_ ? *who_ : auth::identity{}, client_id_);
     return member_;
 }
 
 void json_session::presence_join(const std::string& channel) {
     if (!ctx_.presence || closing_) return;
+    if (member().empty()) return; // presence.members: verified, and this session is anonymous
     if (presence_conn_ == 0) presence_conn_ = ctx_.presence->new_connection();
     if (!present_.insert(channel).second) return;
     ctx_.presence->join(channel, member(), presence_conn_);

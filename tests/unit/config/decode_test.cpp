@@ -267,7 +267,7 @@ TEST(decode, limits_errors_name_the_key) {
 
 TEST(decode, presence_section) {
     const options o = dec("presence: {grace: 2s, timeout: 90s, announce_max: 5, interval: 1500ms, here_now_max: 50, "
-                          "max_state_bytes: 2KiB, interval_list_max: 0}");
+                          "max_state_bytes: 2KiB, interval_list_max: 0, members: verified}");
     EXPECT_EQ(o.presence.grace, std::chrono::milliseconds(2000));
     EXPECT_EQ(o.presence.timeout, std::chrono::milliseconds(90000));
     EXPECT_EQ(o.presence.announce_max, 5u);
@@ -275,6 +275,8 @@ TEST(decode, presence_section) {
     EXPECT_EQ(o.presence.here_now_max, 50u);
     EXPECT_EQ(o.presence.max_state_bytes, 2048u);
     EXPECT_EQ(o.presence.interval_list_max, 0u);
+    EXPECT_EQ(o.presence.members, "verified");
+    EXPECT_EQ(dec("presence: {grace: 1s}").presence.members, "any");
     EXPECT_TRUE(fails_with([] { dec("presence: {grace: soon}"); }, "presence.grace", ""));
     EXPECT_TRUE(fails_with([] { dec("presence: {graec: 1s}"); }, "presence.graec", "unknown key"));
     EXPECT_TRUE(fails_with([] { dec("presence: {max_state_bytes: lots}"); }, "presence.max_state_bytes", ""));

@@ -139,6 +139,7 @@ TEST(validate, presence) {
                         "must be 2..65536, got 1"));
     EXPECT_TRUE(rejects([](options& o) { o.presence.announce_max = 10'000'001; }, "presence.announce_max",
                         "must be 0..10000000"));
+    EXPECT_TRUE(rejects([](options& o) { o.presence.members = "everyone"; }, "presence.members", "any"));
     EXPECT_NO_THROW(([] {
         options o;
         o.presence.grace = 0ms; // a lost connection times out at once
