@@ -32,14 +32,24 @@ presence_service::presence_service(presence::options o, asio::io_context& ctx, b
       members_(metrics.make_gauge("runnel_presence_members",
                                   "Present (channel, member) pairs, members in their grace included")) {}
 
+// Callers that outlive the service (long-poll frames destroyed with the io_contexts) read the
+// flag: set it even when the node never got to stop().
+presence_service::~presence_service() { stopped_->store(true, std::memory_order_release); }
+
 void presence_service::stop() {
-    stopped_ = true;
+    stopped_->store(true, std::memory_order_release);
     timer_.cancel();
 }
 
-void presence_service::run(std::function<void()> fn) {
-    asio::post(ctx_, [this, fn = std::move(fn)] {
-        if (!stopped_) fn();
+void presence_service::run(std::function<void()> fn, std::function<void()> dropped) {
+    auto stopped = [this] { return stopped_->load(std::memory_order_acquire); };
+    if (stopped()) {
+        if (dropped) dropped();
+        return;
+    }
+    asio::post(ctx_, [this, stopped, fn = std::move(fn), dropped = std::move(dropped)] {
+        if (!stopped()) fn();
+        else if (dropped) dropped();
     });
 }
 
@@ -71,34 +81,34 @@ void presence_service::disconnect(std::string member, presence::conn_id conn, pr
 void presence_service::set_state(std::string channel, std::string member, std::string json, std::size_t worker,
                                  std::function<void(errc)> done) {
     run([this, channel = std::move(channel), member = std::move(member), json = std::move(json), worker,
-         done = std::move(done)]() mutable {
+         done]() mutable {
         auto r = reg_.set_state(channel, member, json, steady_clock::now());
         errc ec = errc::ok;
         if (r) announce(std::move(*r));
         else ec = static_cast<errc>(r.error().value());
         post_(worker, [done = std::move(done), ec] { done(ec); });
-    });
+    }, [this, worker, done] { post_(worker, [done] { done(errc::shutting_down); }); });
 }
 
 void presence_service::get_state(std::string channel, std::string member, std::size_t worker,
                                  std::function<void(std::optional<std::string>)> done) {
-    run([this, channel = std::move(channel), member = std::move(member), worker, done = std::move(done)]() mutable {
+    run([this, channel = std::move(channel), member = std::move(member), worker, done]() mutable {
         post_(worker, [done = std::move(done), s = reg_.get_state(channel, member)]() mutable { done(std::move(s)); });
-    });
+    }, [this, worker, done] { post_(worker, [done] { done(std::nullopt); }); });
 }
 
 void presence_service::here_now(std::string channel, std::size_t worker,
                                 std::function<void(presence::here_now_result)> done) {
-    run([this, channel = std::move(channel), worker, done = std::move(done)]() mutable {
+    run([this, channel = std::move(channel), worker, done]() mutable {
         post_(worker, [done = std::move(done), r = reg_.here_now(channel)]() mutable { done(std::move(r)); });
-    });
+    }, [this, worker, done] { post_(worker, [done] { done(presence::here_now_result{}); }); });
 }
 
 void presence_service::where_now(std::string member, std::size_t worker,
                                  std::function<void(std::vector<std::string>)> done) {
-    run([this, member = std::move(member), worker, done = std::move(done)]() mutable {
+    run([this, member = std::move(member), worker, done]() mutable {
         post_(worker, [done = std::move(done), r = reg_.where_now(member)]() mutable { done(std::move(r)); });
-    });
+    }, [this, worker, done] { post_(worker, [done] { done({}); }); });
 }
 
 std::string presence_service::encode(const presence::event& e, std::uint64_t tt) {
@@ -155,7 +165,7 @@ void presence_service::arm() {
     }
     timer_.expires_at(*next);
     timer_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec || stopped_) return;
+        if (ec || stopped_->load(std::memory_order_acquire)) return;
         armed_for_.reset();
         announce(reg_.advance(steady_clock::now()));
     });

@@ -23,8 +23,12 @@ public:
 
     presence_service(presence::options o, boost::asio::io_context& ctx, broker::broker& b, post_fn post,
                      obs::registry& metrics);
-    /// Ends the timer; later calls are ignored. On the service's context.
+    ~presence_service() override;
+    /// Ends the timer; later membership calls are dropped and later queries answered at once
+    /// with empty results (set_state: errc::shutting_down), so no caller waits for an answer
+    /// that would never come. On the service's context.
     void stop();
+    stop_flag stopped_flag() const override { return stopped_; }
 
     presence::conn_id new_connection() override { return next_conn_.fetch_add(1, std::memory_order_relaxed); }
     void join(std::string channel, std::string member, presence::conn_id conn) override;
@@ -42,7 +46,8 @@ public:
     static std::string encode(const presence::event& e, std::uint64_t tt);
 
 private:
-    void run(std::function<void()> fn); // posts fn to the writer
+    /// Posts fn to the writer; once stopped, runs `dropped` instead (a query's empty answer).
+    void run(std::function<void()> fn, std::function<void()> dropped = {});
     void announce(std::vector<presence::event> events);
     void arm();
 
@@ -55,7 +60,7 @@ private:
     obs::gauge& channels_;
     obs::gauge& members_;
     std::atomic<presence::conn_id> next_conn_{1};
-    bool stopped_ = false;
+    std::shared_ptr<std::atomic<bool>> stopped_ = std::make_shared<std::atomic<bool>>(false);
     std::optional<presence::time_point> armed_for_;
 };
 

@@ -11,8 +11,10 @@
 #include "runnel/presence/options.hpp"
 #include "runnel/presence/registry.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +36,11 @@ inline std::string member_id(const auth::identity& who, std::string_view client_
 
 class hub {
 public:
+    /// Set once the service has stopped (node shutdown). Shared, so a caller that may outlive
+    /// the service (a coroutine frame destroyed with its io_context after the node is gone) can
+    /// still read it, and must before calling the hub.
+    using stop_flag = std::shared_ptr<const std::atomic<bool>>;
+
     explicit hub(member_ids rule = member_ids::any) : rule_(rule) {}
     virtual ~hub() = default;
 
@@ -42,6 +49,11 @@ public:
         return member_id(who, client_id, rule_);
     }
     member_ids rule() const noexcept { return rule_; }
+
+    virtual stop_flag stopped_flag() const = 0;
+    /// After stop, membership calls are dropped and queries answered at once with empty results
+    /// (set_state: errc::shutting_down): a caller tells those from real answers by this.
+    bool stopped() const { return stopped_flag()->load(std::memory_order_acquire); }
 
     /// A node-unique id for one connection (or long-poll client).
     virtual conn_id new_connection() = 0;

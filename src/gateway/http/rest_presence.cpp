@@ -62,6 +62,10 @@ std::string here_now_body(const std::string& channel, const presence::here_now_r
     return out + "}";
 }
 
+/// The presence service stopped (node shutdown): it answers queries at once with empty results,
+/// which must not read as "nobody here".
+response shutting_down() { return json_error(503, "server is shutting down", false); }
+
 } // namespace
 
 bool is_presence_rest(const request_t& req) {
@@ -88,6 +92,7 @@ asio::awaitable<response> member_state(http_context& ctx, const request_t& req, 
         auto state = co_await await_callback<std::optional<std::string>>([&](auto cb) {
             hub->get_state(channel, member, worker, [cb](std::optional<std::string> v) { cb(std::move(v)); });
         });
+        if (hub->stopped()) co_return shutting_down();
         if (!state) co_return json_error(404, absent, ka);
         std::string out = R"({"channel":)";
         codec::json::append_json_string(out, channel);
@@ -99,6 +104,7 @@ asio::awaitable<response> member_state(http_context& ctx, const request_t& req, 
     auto ec = co_await await_callback<errc>([&](auto cb) {
         hub->set_state(channel, member, std::move(body), worker, [cb](errc e) { cb(e); });
     });
+    if (ec == errc::shutting_down) co_return shutting_down();
     if (ec == errc::ok) co_return json_ok(req, R"({"ok":true})");
     if (ec == errc::not_found) co_return json_error(404, absent, ka);
     if (ec == errc::packet_too_large) co_return json_error(413, "state too large (presence.max_state_bytes)", ka);
@@ -119,7 +125,7 @@ asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_
         co_return res;
     }
     if (!ctx.presence) co_return json_error(501, "presence is not available on this server", ka);
-    if (!ctx.ready()) co_return json_error(503, "server is shutting down", false);
+    if (!ctx.ready()) co_return shutting_down();
     auto who = identify(*ctx.authn, req, peer.loopback(), std::chrono::system_clock::now(), peer.peer_identity());
     if (auto* d = std::get_if<denial>(&who)) {
         if (d->counted()) ctx.denied->count(d->action);
@@ -144,11 +150,13 @@ asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_
         auto r = co_await await_callback<presence::here_now_result>([&](auto cb) {
             hub->here_now(name, worker, [cb](presence::here_now_result v) { cb(std::move(v)); });
         });
+        if (hub->stopped()) co_return shutting_down();
         co_return json_ok(req, here_now_body(name, r));
     }
     auto channels = co_await await_callback<std::vector<std::string>>([&](auto cb) {
         hub->where_now(name, worker, [cb](std::vector<std::string> v) { cb(std::move(v)); });
     });
+    if (hub->stopped()) co_return shutting_down();
     // Only the channels whose presence the caller may read.
     std::string out = R"({"client":)";
     codec::json::append_json_string(out, name);

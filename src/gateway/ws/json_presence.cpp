@@ -1,5 +1,6 @@
 // Presence on the JSON protocol: an exact-channel subscription makes the session a member (unless
-// `presence: false`), unsubscribe and close leave, a lost connection leaves after the grace;
+// `presence: false`), unsubscribe and the client's close frame leave, any other end (lost, or
+// decided by the server) leaves after the grace;
 // the `presence` (here-now) and `state` commands. The node's presence hub does the work.
 #include "runnel/gateway/ws/json_session.hpp"
 
@@ -34,6 +35,9 @@ void json_session::presence_end(bool clean) {
                               clean ? presence::leave_reason::clean : presence::leave_reason::lost);
 }
 
+// The presence service stopped (node shutdown): its empty answers must not read as "nobody here".
+void json_session::shutting_down(const std::string& id) { send(json::encode_error(id, 503, "server is shutting down")); }
+
 void json_session::on_presence(const std::string& id, json::presence_cmd c) {
     if (!ctx_.presence) {
         send(json::encode_error(id, 501, "presence is not available on this server"));
@@ -42,6 +46,7 @@ void json_session::on_presence(const std::string& id, json::presence_cmd c) {
     auto self = shared_from_this();
     auto channel = c.channel;
     ctx_.presence->here_now(std::move(c.channel), worker_, [self, id, channel](presence::here_now_result r) {
+        if (self->ctx_.presence->stopped()) return self->shutting_down(id);
         json::reply_ok ok(id);
         ok.field("channel", channel).field("occupancy", r.occupancy);
         if (r.listed) {
@@ -70,6 +75,7 @@ void json_session::on_where_now(const std::string& id, std::string client) {
     auto who = client;
     ctx_.presence->where_now(std::move(client), worker_, [self, id, who](std::vector<std::string> channels) {
         if (!self->who_) return; // closed meanwhile
+        if (self->ctx_.presence->stopped()) return self->shutting_down(id);
         // Only channels the identity may see the presence of: where-now must not reveal more
         // than here-now on each channel would.
         std::string list = "[";
@@ -93,6 +99,7 @@ void json_session::on_state(const std::string& id, json::state_cmd c) {
     if (!c.state) {
         ctx_.presence->get_state(std::move(c.channel), member(), worker_,
                                  [self, id, channel](std::optional<std::string> s) {
+            if (self->ctx_.presence->stopped()) return self->shutting_down(id);
             if (!s) return self->send(json::encode_error(id, 404, "not present in " + channel));
             self->send(json::reply_ok(id).field("channel", channel).raw_field("state", *s).str());
         });
@@ -100,6 +107,7 @@ void json_session::on_state(const std::string& id, json::state_cmd c) {
     }
     ctx_.presence->set_state(std::move(c.channel), member(), std::move(*c.state), worker_,
                              [self, id, channel](errc ec) {
+        if (ec == errc::shutting_down) return self->shutting_down(id);
         if (ec == errc::ok) return self->send(json::reply_ok(id).str());
         if (ec == errc::not_found) return self->send(json::encode_error(id, 404, "not present in " + channel));
         if (ec == errc::packet_too_large) return self->send(json::encode_error(id, 413, "state too large"));

@@ -103,7 +103,8 @@ private:
     const std::string& member(); // token subject, else client id; fixed at first use
     void presence_join(const std::string& channel);
     void presence_leave(const std::string& channel);
-    void presence_end(bool clean); // the connection closed (clean) or was lost
+    void presence_end(bool clean); // the client closed (clean), or the session ended otherwise
+    void shutting_down(const std::string& id); // a presence query the stopped service answered
     void on_presence(const std::string& id, codec::json::presence_cmd c);
     void on_state(const std::string& id, codec::json::state_cmd c);
     /// The channels `client` is present in, of those the identity has the presence grant on.

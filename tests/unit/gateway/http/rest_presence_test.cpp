@@ -1,0 +1,111 @@
+// REST presence queries while the node shuts down: the stopped presence service answers with
+// empty results, which the handler must turn into 503, not "nobody here" (or a 404 state).
+#include "rest_presence.hpp"
+
+#include "runnel/obs/auth_denials.hpp"
+#include "runnel/obs/metrics.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <gtest/gtest.h>
+
+namespace runnel::gateway::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+
+class loopback_peer final : public net::transport {
+public:
+    explicit loopback_peer(asio::io_context& io) : io_(io) {}
+    asio::awaitable<boost::system::error_code> handshake() override { co_return boost::system::error_code{}; }
+    asio::awaitable<net::io_result> read_some(asio::mutable_buffer) override { co_return net::io_result{asio::error::eof, 0}; }
+    asio::awaitable<net::io_result> write(std::span<const asio::const_buffer>) override { co_return net::io_result{}; }
+    asio::awaitable<void> shutdown() override { co_return; }
+    void close() noexcept override {}
+    asio::any_io_executor executor() override { return io_.get_executor(); }
+    const std::string& remote() const noexcept override { return remote_; }
+    bool loopback() const noexcept override { return true; }
+    const char* kind() const noexcept override { return "test"; }
+
+private:
+    asio::io_context& io_;
+    std::string remote_ = "127.0.0.1";
+};
+
+/// A hub that answers every query at once, like the node's service does once it has stopped
+/// (or, with stopped = false, like a running service with nobody present).
+class answering_hub final : public presence::hub {
+public:
+    explicit answering_hub(bool stopped) : flag_(std::make_shared<std::atomic<bool>>(stopped)) {}
+    stop_flag stopped_flag() const override { return flag_; }
+    presence::conn_id new_connection() override { return 1; }
+    void join(std::string, std::string, presence::conn_id) override {}
+    void leave(std::string, std::string, presence::conn_id, presence::leave_reason) override {}
+    void touch(std::string, std::string, presence::conn_id) override {}
+    void disconnect(std::string, presence::conn_id, presence::leave_reason) override {}
+    void set_state(std::string, std::string, std::string, std::size_t, std::function<void(errc)> done) override {
+        done(flag_->load() ? errc::shutting_down : errc::not_found);
+    }
+    void get_state(std::string, std::string, std::size_t, std::function<void(std::optional<std::string>)> done) override {
+        done(std::nullopt);
+    }
+    void here_now(std::string, std::size_t, std::function<void(presence::here_now_result)> done) override { done({}); }
+    void where_now(std::string, std::size_t, std::function<void(std::vector<std::string>)> done) override { done({}); }
+
+private:
+    std::shared_ptr<std::atomic<bool>> flag_;
+};
+
+struct rest_presence : ::testing::Test {
+    asio::io_context io;
+    obs::registry reg;
+    auth::static_authenticator authn{auth::static_options{}};
+    http_context ctx;
+    loopback_peer peer{io};
+    std::optional<answering_hub> hub;
+
+    void serve(bool stopped) {
+        hub.emplace(stopped);
+        ctx.ready = [] { return true; }; // the listener still takes requests: the race at stop
+        ctx.authn = &authn;
+        ctx.denied = std::make_shared<obs::auth_denials>(reg, "http");
+        ctx.presence = &*hub;
+    }
+
+    response ask(bhttp::verb method, std::string target, std::string body = {}) {
+        request_t req{method, target, 11};
+        req.body() = std::move(body);
+        req.prepare_payload();
+        auto f = asio::co_spawn(io, handle_presence_rest(ctx, req, peer, 0), asio::use_future);
+        io.restart();
+        io.run();
+        return f.get();
+    }
+};
+
+TEST_F(rest_presence, queries_answered_by_a_stopped_service_are_503) {
+    serve(true);
+    for (auto [method, target] : {std::pair{bhttp::verb::get, "/v1/channels/room/presence"},
+                                  std::pair{bhttp::verb::get, "/v1/clients/ann/channels"},
+                                  std::pair{bhttp::verb::get, "/v1/channels/room/presence/state?client_id=ann"},
+                                  std::pair{bhttp::verb::put, "/v1/channels/room/presence/state?client_id=ann"}}) {
+        auto res = ask(method, target, method == bhttp::verb::put ? "{}" : "");
+        EXPECT_EQ(res.result_int(), 503u) << target;
+        EXPECT_NE(res.body().find("shutting down"), std::string::npos) << res.body();
+        EXPECT_FALSE(res.keep_alive()) << target;
+    }
+}
+
+TEST_F(rest_presence, the_same_empty_answers_from_a_running_service_are_real) {
+    serve(false);
+    EXPECT_EQ(ask(bhttp::verb::get, "/v1/channels/room/presence").result_int(), 200u);
+    EXPECT_EQ(ask(bhttp::verb::get, "/v1/clients/ann/channels").result_int(), 200u);
+    EXPECT_EQ(ask(bhttp::verb::get, "/v1/channels/room/presence/state?client_id=ann").result_int(), 404u);
+    EXPECT_EQ(ask(bhttp::verb::put, "/v1/channels/room/presence/state?client_id=ann", "{}").result_int(), 404u);
+}
+
+} // namespace
+} // namespace runnel::gateway::http
