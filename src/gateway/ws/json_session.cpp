@@ -64,7 +64,9 @@ asio::awaitable<void> json_session::run() {
         bool binary = false;
         auto r = co_await t_->read_message(frame, binary);
         if (r.ec) { // closed, reset, or over http.max_frame (1009 sent by Beast)
-            clean_close_ = r.ec == boost::beast::websocket::error::closed;
+            // Only the client's own close frame is a goodbye: one that answers ours (closing_
+            // already set) ends a session the server ended.
+            clean_close_ = r.ec == boost::beast::websocket::error::closed && !closing_;
             break;
         }
         ctx_.counters.requests.inc();
@@ -81,9 +83,11 @@ asio::awaitable<void> json_session::run() {
         }
         co_await handle(std::move(std::get<json::request>(decoded)));
     }
-    // A close frame from the client, or one we started (shutdown, revocation), is a clean leave;
-    // a dropped socket keeps the member present for presence.grace.
-    presence_end(clean_close_ || closing_);
+    // Only a close frame from the client is a clean leave. Every end the server decides
+    // (revocation, token expiry, slow consumer, shutdown) is lost like a dropped socket: the
+    // member stays for presence.grace, so a client that reconnects (with a fresh token, or to
+    // another node) within it causes no leave/join flap.
+    presence_end(clean_close_);
     close();
     if (tracked_) {
         ctx_.live[worker_].erase(this);
