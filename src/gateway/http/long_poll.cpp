@@ -13,6 +13,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include <utility>
+
 namespace runnel::gateway::http {
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
@@ -37,40 +39,52 @@ response poll_reply(const request_t& req, const broker::read_result& r, bool had
     return res;
 }
 
-// Every poll of one member is the same polled connection: a stable id outside the range
-// new_connection() hands out.
+// Between polls, a member is one polled connection: a stable id outside the range
+// new_connection() hands out, touched at the end of each poll.
 presence::conn_id poll_connection(const std::string& member) {
     return (presence::conn_id{1} << 63) | std::hash<std::string>{}(member);
 }
 
-/// The poller is a member of the exact channels it polls for the whole poll: `held` (no
-/// timeout) while the poll waits, however long that is, and `polled` from its end(), so
-/// presence.timeout counts from the end of the last poll. end() is explicit, not a destructor:
-/// a coroutine frame destroyed at shutdown outlives the presence service, and a destructor
-/// would post to it.
+/// The poller is a member of the exact channels it polls for the whole poll: each poll holds
+/// its own `held` connection while it waits (no timeout, however long the wait), and its end
+/// touches the member's one polled connection and then drops its own. So the member stays held
+/// while ANY of its polls waits, and presence.timeout counts from the end of the last one.
+/// The end runs on every way out of the poll (answer, throw, frame destroyed), but never calls
+/// the hub once the presence service has stopped: a frame destroyed at shutdown outlives the
+/// service (and the http_context), so only the hub pointer and its shared stop flag are kept.
 class poll_presence {
 public:
-    poll_presence(http_context& ctx, const std::vector<std::string>& filters, std::string member)
-        : ctx_(ctx), filters_(filters), member_(std::move(member)) {
-        if (!ctx_.presence || member_.empty()) return;
-        for (const auto& f : filters_) {
-            if (presence::presence_channel(f)) ctx_.presence->join(f, member_, poll_connection(member_));
+    poll_presence(presence::hub* hub, const std::vector<std::string>& filters, std::string member)
+        : member_(std::move(member)) {
+        if (!hub || member_.empty()) return;
+        for (const auto& f : filters) {
+            if (presence::presence_channel(f)) channels_.push_back(f);
         }
+        if (channels_.empty()) return;
+        hub_ = hub;
+        stopped_ = hub->stopped_flag();
+        conn_ = hub->new_connection();
+        for (const auto& c : channels_) hub_->join(c, member_, conn_);
     }
-    /// The poll answers: the presence.timeout clock starts now. Every way out of the poll after
-    /// the constructor must call it, or the member would stay held for ever.
+    poll_presence(const poll_presence&) = delete;
+    poll_presence& operator=(const poll_presence&) = delete;
+    ~poll_presence() { end(); }
+
+    /// The poll answers: the presence.timeout clock starts now (idempotent).
     void end() {
-        if (!ctx_.presence || member_.empty()) return;
-        for (const auto& f : filters_) {
-            if (presence::presence_channel(f)) ctx_.presence->touch(f, member_, poll_connection(member_));
-        }
-        member_.clear();
+        auto* hub = std::exchange(hub_, nullptr);
+        if (!hub || stopped_->load(std::memory_order_acquire)) return;
+        // Touch first: the member never has zero connections in between, so nothing is announced.
+        for (const auto& c : channels_) hub->touch(c, member_, poll_connection(member_));
+        hub->disconnect(member_, conn_, presence::leave_reason::clean);
     }
 
 private:
-    http_context& ctx_;
-    std::vector<std::string> filters_;
+    presence::hub* hub_ = nullptr; // null: not a member, or ended
+    presence::hub::stop_flag stopped_;
+    std::vector<std::string> channels_;
     std::string member_;
+    presence::conn_id conn_ = 0;
 };
 
 } // namespace
@@ -124,7 +138,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     if (auto refusal = stream_grants(ctx, req, who, q.filters)) co_return std::move(*refusal);
     // Presence: a poller named by its token's subject or `client_id` is present in the exact
     // channels it polls while it keeps polling (held during a poll, presence.timeout after it).
-    poll_presence present(ctx, q.filters, ctx.presence ? ctx.presence->member(who, q.client_id) : std::string());
+    poll_presence present(ctx.presence, q.filters, ctx.presence ? ctx.presence->member(who, q.client_id) : std::string());
     bool had_cursor = q.cursor.has_value();
     auto since = q.cursor.value_or(ctx.broker->now_tt());
     auto deadline = channel_watch::clock::now() + q.timeout;
