@@ -36,14 +36,17 @@ class PahoClient:
 
     def __init__(self, port, client_id="", version=V5, clean=True, session_expiry=None,
                  will=None, username=None, password=None, tls_ca=None, keepalive=60,
-                 connect_props=None, bind_address=""):
+                 connect_props=None, bind_address="", transport="tcp", ws_path="/mqtt"):
         self.port, self.version, self.clean = port, version, clean
         self.bind_address = bind_address  # source address, e.g. "127.0.0.2" (limits per address)
         self.session_expiry, self.keepalive = session_expiry, keepalive
         self.connect_props = dict(connect_props or {})
         proto = paho.MQTTv5 if version == V5 else paho.MQTTv311
+        # transport="websockets": MQTT over WebSocket (port = the HTTP listener's, path http.mqtt_path).
         self.c = paho.Client(client_id=client_id, clean_session=None if version == V5 else clean,
-                             protocol=proto, reconnect_on_failure=False)
+                             protocol=proto, reconnect_on_failure=False, transport=transport)
+        if transport == "websockets":
+            self.c.ws_set_options(path=ws_path)
         self.cv = threading.Condition()
         self.connack = None          # (session_present, rc, properties)
         self.disconnected = None     # (rc, properties) once the connection ended
@@ -187,6 +190,7 @@ class PahoClient:
     def kill(self):
         """Drops the TCP connection without DISCONNECT (the broker sees an abnormal close)."""
         sock = self.c.socket()
+        sock = getattr(sock, "_socket", sock)  # over WebSocket: paho's wrapper holds the TCP socket
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)

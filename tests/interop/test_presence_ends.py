@@ -1,0 +1,246 @@
+"""How presence memberships end, with clients nobody here wrote: only a client's own goodbye
+(MQTT DISCONNECT, a JSON close frame from the client, unsubscribe) is a `leave`; every end the
+server decides (here: revocation) is a lost connection, a `timeout` after presence.grace, and a
+client back within the grace (with a fresh token) causes no leave/join flap. Long-polls: one
+cut by revocation is not held for ever and does not leave cleanly, and two concurrent polls of
+one member keep it held while either waits. MQTT over WebSocket joins, leaves and times out
+like MQTT over TCP."""
+import asyncio
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import websockets
+
+from runnel_fixture import HOST, WAIT, RunnelTestCase, eventually, main
+from clients import V5, PahoClient
+from tokens import TokenKeys
+from test_presence import MqttWatcher, brief, request, ws_url
+
+GRANTS = {"#": ["subscribe", "publish", "presence"]}
+
+
+def http(method, url, token=None, body=None, timeout=10):
+    req = urllib.request.Request(url, method=method, data=body.encode() if body is not None else None)
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    if body is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def revoke(test, server, keys, subject):
+    admin = keys.eddsa("ops", {"#": ["admin"]})
+    status, body = http("POST", f"http://{HOST}:{server.admin_port}/admin/v1/revocations", admin,
+                        json.dumps({"sub": subject}))
+    test.assertEqual(status, 200, body)
+
+
+class JsonMember:
+    """A JSON-protocol session on its own thread, subscribed to `channel`; `ended` is set when
+    the connection is over, and close() sends the client's own close frame."""
+
+    def __init__(self, server, channel, token=None, client_id=None):
+        self.ready, self.ended, self.frames = threading.Event(), threading.Event(), []
+        self.url = ws_url(server) + (f"?token={token}" if token else "")
+        self.channel, self.client_id = channel, client_id
+        self.loop = self.stop = self.error = None
+        self.t = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+        self.t.start()
+        assert self.ready.wait(WAIT), f"the JSON session did not subscribe: {self.error}"
+
+    async def _run(self):
+        self.loop, self.stop = asyncio.get_running_loop(), asyncio.Event()
+        try:
+            async with websockets.connect(self.url, subprotocols=["runnel.json"]) as ws:
+                if self.client_id:
+                    r = await request(ws, {"id": 1, "op": "connect", "client_id": self.client_id})
+                    assert r.get("ok"), r
+                r = await request(ws, {"id": 2, "op": "subscribe", "channel": self.channel})
+                assert r.get("ok"), r
+                self.ready.set()
+                reader = asyncio.ensure_future(self._read(ws))
+                stopper = asyncio.ensure_future(self.stop.wait())
+                done, pending = await asyncio.wait({reader, stopper}, timeout=60,
+                                                   return_when=asyncio.FIRST_COMPLETED)
+                for p in pending:
+                    p.cancel()
+                if stopper in done:
+                    await ws.close()  # the client's own close frame
+        except Exception as e:  # reported by the constructor or the test's waits
+            self.error = e
+        finally:
+            self.ended.set()
+
+    async def _read(self, ws):
+        try:
+            while True:
+                self.frames.append(json.loads(await ws.recv()))
+        except websockets.ConnectionClosed:
+            pass
+
+    def close(self):
+        if self.loop and not self.ended.is_set():
+            self.loop.call_soon_threadsafe(self.stop.set)
+        self.ended.wait(WAIT)
+        self.t.join(WAIT)
+
+
+class Poll:
+    """One long-poll on its own thread; `answered_at`, `status` and `body` once it returned."""
+
+    def __init__(self, server, query, token=None):
+        self.answered_at = self.status = self.body = None
+        url = f"http://{HOST}:{server.http_port}/v1/subscribe?{query}"
+
+        def run():
+            self.status, self.body = http("GET", url, token, timeout=60)
+            self.answered_at = time.monotonic()
+
+        self.t = threading.Thread(target=run, daemon=True)
+        self.t.start()
+
+    def wait(self, timeout=WAIT):
+        self.t.join(timeout)
+        assert self.answered_at is not None, "the long-poll did not answer"
+        return self
+
+    def close(self):
+        self.t.join(60)
+
+
+class ServerEndedSessions(RunnelTestCase):
+    """A session the server ends is lost, on every protocol: timeout after the grace, no leave."""
+
+    def assert_times_out_after_grace(self, s, w, member, cut):
+        ev = w.wait(2, timeout=WAIT + 5)[1]
+        self.assertEqual(brief(ev), ("timeout", member, 0))
+        self.assertGreaterEqual(time.monotonic() - cut, 0.9, "the timeout came before the grace had passed")
+        self.assertEqual([e["action"] for e in w.events()], ["join", "timeout"])
+        s.wait_metric("runnel_presence_members", lambda v: v == 0)
+        s.wait_metric("runnel_presence_channels", lambda v: v == 0)
+
+    def test_a_revoked_json_session_times_out_after_the_grace(self):
+        keys = TokenKeys()
+        s = self.start_server(*keys.server_args(anonymous=True), "--set", "presence.grace=1s")
+        w = MqttWatcher(self, s, "room/j")
+        m = self.track(JsonMember(s, "room/j", token=keys.eddsa("jill", GRANTS)))
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "jill", 1))
+        cut = time.monotonic()
+        revoke(self, s, keys, "jill")
+        self.assertTrue(m.ended.wait(WAIT), "the revoked JSON session was not cut")
+        self.assertTrue(any(f.get("op") == "disconnect" for f in m.frames), m.frames)
+        self.assert_times_out_after_grace(s, w, "jill", cut)
+
+    def test_a_revoked_mqtt_session_times_out_after_the_grace(self):
+        keys = TokenKeys()
+        s = self.start_server(*keys.server_args(anonymous=True), "--set", "presence.grace=1s")
+        w = MqttWatcher(self, s, "room/m")
+        c = self.track(PahoClient(s.mqtt_port, client_id="phone", version=V5, username="mo",
+                                  password=keys.eddsa("mo", GRANTS)))
+        c.connect()
+        c.subscribe("room/m")
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "mo", 1))
+        cut = time.monotonic()
+        revoke(self, s, keys, "mo")
+        self.assertEqual(c.wait_disconnected()[0], 0x98)
+        self.assert_times_out_after_grace(s, w, "mo", cut)
+
+    def test_back_with_a_fresh_token_within_the_grace_no_flap(self):
+        keys = TokenKeys()
+        s = self.start_server(*keys.server_args(anonymous=True), "--set", "presence.grace=60s")
+        w = MqttWatcher(self, s, "room/f")
+        m = self.track(JsonMember(s, "room/f", token=keys.eddsa("fred", GRANTS)))
+        w.wait(1)
+        revoke(self, s, keys, "fred")
+        self.assertTrue(m.ended.wait(WAIT), "the revoked JSON session was not cut")
+        s.wait_metric("runnel_connections", lambda v: v == 0, labels='protocol="ws_json"')
+        fresh = keys.eddsa("fred", GRANTS, iat=int(time.time()) + 1)  # issued after the revocation
+        self.track(JsonMember(s, "room/f", token=fresh))
+        self.track(JsonMember(s, "room/f", client_id="gina"))
+        # The event after fred's first join is gina's: no leave, timeout or join in between.
+        self.assertEqual([brief(e) for e in w.wait(2)], [("join", "fred", 1), ("join", "gina", 2)])
+
+    def test_a_json_client_that_closes_itself_leaves_at_once(self):
+        s = self.start_server("--set", "presence.grace=60s")
+        w = MqttWatcher(self, s, "room/c")
+        m = JsonMember(s, "room/c", client_id="polite")
+        w.wait(1)
+        m.close()
+        self.assertEqual([brief(e) for e in w.wait(2)], [("join", "polite", 1), ("leave", "polite", 0)])
+        s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
+    def test_a_revoked_long_poll_is_not_held_and_does_not_leave(self):
+        keys = TokenKeys()
+        s = self.start_server(*keys.server_args(anonymous=True), "--set", "presence.timeout=1s")
+        w = MqttWatcher(self, s, "room/p")
+        poll = self.track(Poll(s, "channel=room/p&timeout=30", token=keys.eddsa("pat", GRANTS)))
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "pat", 1))
+        s.wait_metric("runnel_subscriptions", lambda v: v >= 2, "the poll waiting")
+        revoke(self, s, keys, "pat")
+        poll.wait()
+        self.assertEqual(poll.status, 401, poll.body)
+        # Its end starts presence.timeout like any poll's: a timeout then, never a leave.
+        ev = w.wait(2)[1]
+        self.assertEqual(brief(ev), ("timeout", "pat", 0))
+        self.assertGreaterEqual(time.monotonic() - poll.answered_at, 0.9)
+        s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
+
+class ConcurrentLongPolls(RunnelTestCase):
+    def test_a_member_stays_held_while_any_of_its_polls_waits(self):
+        s = self.start_server("--set", "presence.timeout=1s")
+        w = MqttWatcher(self, s, "desk")
+        first = self.track(Poll(s, "channel=desk&channel=only-first&timeout=30&client_id=twice"))
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "twice", 1))
+        second = self.track(Poll(s, "channel=desk&timeout=5&client_id=twice"))
+        # The watcher, the first poll's two channels and the second poll's one.
+        s.wait_metric("runnel_subscriptions", lambda v: v >= 4, "both polls waiting")
+        pub = self.track(PahoClient(s.mqtt_port, client_id="pub", version=V5))
+        pub.connect()
+        pub.publish("only-first", b"wake", qos=1)
+        first.wait()
+        self.assertEqual(first.status, 200, first.body)
+        self.assertEqual(len(json.loads(first.body)["messages"]), 1)
+        self.assertIsNone(second.answered_at)
+        # The second poll waits some 4 s more, well over presence.timeout: the member stays held.
+        second.wait(timeout=20)
+        self.assertEqual(second.status, 200, second.body)
+        self.assertGreaterEqual(second.answered_at - first.answered_at, 2.0, "the second poll did not wait")
+        self.assertEqual([brief(e) for e in w.events()], [("join", "twice", 1)],
+                         "a timeout while one of the member's polls still waited")
+        ev = w.wait(2)[1]  # no more polls: gone presence.timeout after the last one ended
+        self.assertEqual(brief(ev), ("timeout", "twice", 0))
+        self.assertGreaterEqual(time.monotonic() - second.answered_at, 0.9)
+        s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
+
+class MqttOverWebSocket(RunnelTestCase):
+    def test_joins_leaves_on_disconnect_and_times_out_when_dropped(self):
+        s = self.start_server("--set", "presence.grace=1s")
+        w = MqttWatcher(self, s, "web")
+        a = self.track(PahoClient(s.http_port, client_id="browser-a", version=V5, transport="websockets"))
+        a.connect()
+        a.subscribe("web")
+        b = self.track(PahoClient(s.http_port, client_id="browser-b", version=V5, transport="websockets"))
+        b.connect()
+        b.subscribe("web")
+        self.assertEqual([brief(e) for e in w.wait(2)], [("join", "browser-a", 1), ("join", "browser-b", 2)])
+        a.disconnect()  # DISCONNECT over the WebSocket: leave at once
+        self.assertEqual(brief(w.wait(3)[2]), ("leave", "browser-a", 1))
+        dropped = time.monotonic()
+        b.kill()  # the TCP connection under the WebSocket drops: no DISCONNECT, no close frame
+        ev = w.wait(4)[3]
+        self.assertEqual(brief(ev), ("timeout", "browser-b", 0))
+        self.assertGreaterEqual(time.monotonic() - dropped, 0.9, "the timeout came before the grace had passed")
+        s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
+
+if __name__ == "__main__":
+    main()
