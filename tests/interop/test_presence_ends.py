@@ -221,6 +221,41 @@ class ConcurrentLongPolls(RunnelTestCase):
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
 
 
+class Shutdown(RunnelTestCase):
+    def test_waiting_polls_and_presence_queries_do_not_hold_up_a_stop(self):
+        # Polls of presence members wait while the node stops (their presence end must not touch
+        # the stopped service), and here-now requests keep coming: a query that reached the
+        # stopped presence service is answered 503 at once, so nothing waits out shutdown.grace.
+        s = self.start_server("--set", "shutdown.grace=30s", "--set", "presence.timeout=1s")
+        w = MqttWatcher(self, s, "exit")
+        polls = [self.track(Poll(s, f"channel=exit&timeout=30&client_id=p{i % 2}")) for i in range(4)]
+        self.assertEqual(sorted(brief(e) for e in w.wait(2)), [("join", "p0", 1), ("join", "p1", 2)])
+        s.wait_metric("runnel_subscriptions", lambda v: v >= 5, "the polls waiting")
+        codes, stop = [], threading.Event()
+
+        def ask():
+            for _ in range(2000):  # bounded: until the server is gone
+                if stop.is_set():
+                    return
+                try:
+                    codes.append(http("GET", f"http://{HOST}:{s.http_port}/v1/channels/exit/presence", timeout=5)[0])
+                except OSError:
+                    return
+        askers = [threading.Thread(target=ask, daemon=True) for _ in range(2)]
+        for t in askers:
+            t.start()
+        eventually(lambda: len(codes) >= 5, what="here-now requests flowing")
+        s.stop()
+        stop.set()
+        for t in askers:
+            t.join(WAIT)
+        self.assertLess(s.stop_seconds, 10, "the stop waited for something (shutdown.grace is 30 s)")
+        self.assertLessEqual(set(codes), {200, 503}, codes)
+        for p in polls:
+            p.wait()
+            self.assertEqual(p.status, 200, p.body)
+
+
 class MqttOverWebSocket(RunnelTestCase):
     def test_joins_leaves_on_disconnect_and_times_out_when_dropped(self):
         s = self.start_server("--set", "presence.grace=1s")
