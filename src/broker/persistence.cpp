@@ -9,11 +9,11 @@ namespace runnel::broker {
 namespace {
 
 store::stored_subscription stored_of(const std::string& as_written, const sub_options& o) {
-    return {as_written, o.qos, o.no_local, o.retain_as_published, o.with_cursor, o.sub_id};
+    return {as_written, o.qos, o.no_local, o.retain_as_published, o.with_cursor, o.sub_id, o.presence};
 }
 
 sub_record record_of(const store::stored_subscription& st) {
-    sub_options o{st.qos, st.no_local, st.retain_as_published, st.sub_id, st.with_cursor};
+    sub_options o{st.qos, st.no_local, st.retain_as_published, st.sub_id, st.with_cursor, st.presence};
     if (auto s = core::parse_shared(st.filter); s && s->has_value()) return {(*s)->filter, (*s)->group, o};
     return {st.filter, std::string(), o};
 }

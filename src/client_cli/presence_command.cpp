@@ -45,7 +45,7 @@ asio::awaitable<void> query(std::string target, connection_options conn, endpoin
 void add_presence_command(CLI::App& app, presence_args& a) {
     auto* c = app.add_subcommand("presence", "Who is present in a channel (here-now), or where a client is (--client)");
     auto& o = a.o;
-    c->add_option("channel", o.channel, "the channel (no wildcards)");
+    c->add_option("channel", o.channel, "the channel, or a wildcard filter (the presence of its wildcard subscribers)");
     c->add_option("--client", a.client,
                   "without CHANNEL, where-now: the channels where this client id or token subject is present; "
                   "with --state, the member whose state to read or set (default: the token's subject)");

@@ -184,6 +184,15 @@ presence_options decode_presence(map_reader r) {
     r.size("max_state_bytes", p.max_state_bytes);
     r.integer("interval_list_max", p.interval_list_max);
     r.string("members", p.members);
+    // Each entry is a wildcard filter a subscription can name exactly (not `$...`, no `$share`).
+    const std::string at = join(r.path(), "wildcards");
+    p.wildcards = decode_strings(r.child("wildcards"), at);
+    for (std::size_t i = 0; i < p.wildcards.size(); ++i) {
+        const auto& f = p.wildcards[i];
+        if (core::validate_filter(f) != errc::ok || f.starts_with('$') || !core::has_wildcard(f))
+            throw config_error(join(at, std::to_string(i)),
+                               "not a wildcard filter (MQTT filter syntax with + or #, not $...): \"" + f + "\"");
+    }
     r.finish();
     return p;
 }

@@ -170,6 +170,7 @@ void emit_rest(YAML::Emitter& e, const options& o) {
     kv(e, "max_state_bytes", format_size(o.presence.max_state_bytes));
     kv(e, "interval_list_max", o.presence.interval_list_max);
     kv(e, "members", o.presence.members);
+    e << YAML::Key << "wildcards" << YAML::Value << YAML::Flow << o.presence.wildcards;
     e << YAML::EndMap;
     e << YAML::Key << "store" << YAML::Value << YAML::BeginMap;
     kv(e, "enabled", o.store.enabled);

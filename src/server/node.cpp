@@ -93,6 +93,7 @@ presence::options presence_options(const config::presence_options& p) {
     o.max_state_bytes = p.max_state_bytes;
     o.interval_list_max = p.interval_list_max;
     o.members = p.members == "verified" ? presence::member_ids::verified : presence::member_ids::any;
+    o.wildcards = p.wildcards;
     return o;
 }
 

@@ -19,6 +19,12 @@ enum flag : std::uint8_t {
 };
 constexpr std::uint8_t known_flags = 63;
 
+// A stored subscription's flags byte: 1 no_local, 2 retain_as_published, 4 with_cursor, then
+// the presence choice as two bits, so a record written before them (neither set) reads back as
+// "no choice": exact channels present, wildcards not (presence::presence_enabled).
+constexpr std::uint8_t sub_presence_chosen = 8;
+constexpr std::uint8_t sub_presence_on = 16;
+
 boost::system::error_code corrupt() { return make_error_code(errc::data_corrupt); }
 
 std::int64_t unix_ms_of(core::steady_time t, const clock_now& now) {
@@ -157,7 +163,8 @@ std::string encode_session(const session_record& s) {
     for (const auto& sub : s.subscriptions) {
         w.str(sub.filter);
         w.u8(sub.qos);
-        w.u8((sub.no_local ? 1 : 0) | (sub.retain_as_published ? 2 : 0) | (sub.with_cursor ? 4 : 0));
+        w.u8((sub.no_local ? 1 : 0) | (sub.retain_as_published ? 2 : 0) | (sub.with_cursor ? 4 : 0) |
+             (sub.presence ? sub_presence_chosen : 0) | (sub.presence.value_or(false) ? sub_presence_on : 0));
         w.u32(sub.sub_id);
     }
     return out;
@@ -179,10 +186,11 @@ result<session_record> decode_session(std::string_view in) {
         sub.qos = r.u8();
         auto flags = r.u8();
         sub.sub_id = r.u32();
-        if (sub.qos > 2 || flags > 7) r.fail();
+        if (sub.qos > 2 || flags > 31 || ((flags & sub_presence_on) && !(flags & sub_presence_chosen))) r.fail();
         sub.no_local = flags & 1;
         sub.retain_as_published = flags & 2;
         sub.with_cursor = flags & 4;
+        if (flags & sub_presence_chosen) sub.presence = (flags & sub_presence_on) != 0;
         s.subscriptions.push_back(std::move(sub));
     }
     if (r.failed() || r.left() != 0) return corrupt();

@@ -322,8 +322,10 @@ class RestPresence(RunnelTestCase):
         self.assertEqual(out.returncode, 2)
         code, body = curl(s, "/v1/clients/nobody/channels")
         self.assertEqual((code, json.loads(body)), (200, {"client": "nobody", "channels": []}))
-        code, _ = curl(s, "/v1/channels/room%2F%23/presence")
-        self.assertEqual(code, 422)  # a wildcard is not a channel
+        code, body = curl(s, "/v1/channels/room%2F%23/presence")  # a wildcard's own members: none
+        self.assertEqual((code, json.loads(body)), (200, {"channel": "room/#", "occupancy": 0, "members": []}))
+        code, _ = curl(s, "/v1/channels/room%2F%23%2Fx/presence")
+        self.assertEqual(code, 422)  # not a channel nor a filter
         code, _ = curl(s, "/v1/channels/room/presence", "-X", "POST", data=b"{}")
         self.assertEqual(code, 405)
 

@@ -2,6 +2,7 @@
 /// Small value types the broker's parts share. All copyable and safe to pass between workers.
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 namespace runnel::broker {
 
@@ -22,6 +23,9 @@ struct sub_options {
     bool retain_as_published = false;
     std::uint32_t sub_id = 0; // subscription identifier, 0 = none
     bool with_cursor = false; // MQTT v5: deliveries carry offset/epoch/tt user properties
+    /// MQTT v5 `runnel-presence`: the subscriber's presence choice, kept with the subscription
+    /// so a resumed session joins what it chose (presence::presence_enabled). nullopt = none.
+    std::optional<bool> presence;
     bool operator==(const sub_options&) const = default;
 };
 

@@ -190,6 +190,7 @@ struct presence_options {
     std::size_t max_state_bytes = 1024;   // per-member state, compact JSON
     std::size_t interval_list_max = 1000; // joined+left+timeouts names per interval event; 0 = no cap
     std::string members = "any";          // any | verified (who can be a member)
+    std::vector<std::string> wildcards;   // wildcard filters present without an opt-in (MQTT 3.1.1)
 };
 
 /// Retention for the channels matching `match` (an MQTT filter); the first match wins.

@@ -11,6 +11,7 @@
 #include "runnel/presence/options.hpp"
 #include "runnel/presence/registry.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <functional>
@@ -34,6 +35,32 @@ inline std::string member_id(const auth::identity& who, std::string_view client_
     return std::string(client_id);
 }
 
+/// Whether some subscription to `filter` can make its holder a member of the presence channel
+/// named `filter`: anything but a `$` channel (`$SYS`, `$presence`) or a `$share` subscription.
+inline bool presence_candidate(std::string_view filter) { return !filter.empty() && filter.front() != '$'; }
+
+/// The one rule, on every protocol: whether a subscription to `filter` makes its holder a member
+/// of the presence channel named exactly `filter` (for a wildcard filter, the filter string
+/// itself, as PubNub's wildcard presence). `opt_in` is the subscriber's explicit choice (MQTT v5
+/// `runnel-presence`, JSON `presence`, the long-poll/SSE `presence` parameter), which wins
+/// either way; without one, an exact channel is on and a wildcard filter is on only when it is
+/// listed in `wildcards` (presence.wildcards, for clients that cannot say, like MQTT 3.1.1).
+inline bool presence_enabled(std::string_view filter, std::optional<bool> opt_in,
+                             const std::vector<std::string>& wildcards) {
+    if (!presence_candidate(filter)) return false;
+    if (opt_in) return *opt_in;
+    if (filter.find_first_of("+#") == std::string_view::npos) return true;
+    return std::find(wildcards.begin(), wildcards.end(), filter) != wildcards.end();
+}
+
+/// An opt-in value as the protocols spell it: `true`/`1` or `false`/`0`; nullopt for anything
+/// else (the caller decides whether that is an error).
+inline std::optional<bool> parse_opt_in(std::string_view v) {
+    if (v == "true" || v == "1") return true;
+    if (v == "false" || v == "0") return false;
+    return std::nullopt;
+}
+
 class hub {
 public:
     /// Set once the service has stopped (node shutdown). Shared, so a caller that may outlive
@@ -41,7 +68,8 @@ public:
     /// still read it, and must before calling the hub.
     using stop_flag = std::shared_ptr<const std::atomic<bool>>;
 
-    explicit hub(member_ids rule = member_ids::any) : rule_(rule) {}
+    explicit hub(member_ids rule = member_ids::any, std::vector<std::string> wildcards = {})
+        : rule_(rule), wildcards_(std::move(wildcards)) {}
     virtual ~hub() = default;
 
     /// The member `who` (with the client id it gave, if any) is present as, per `presence.members`.
@@ -49,6 +77,15 @@ public:
         return member_id(who, client_id, rule_);
     }
     member_ids rule() const noexcept { return rule_; }
+
+    /// presence.wildcards: wildcard filters that are presence channels without an opt-in.
+    /// Fixed for the hub's life, so any thread may read it.
+    const std::vector<std::string>& wildcards() const noexcept { return wildcards_; }
+    /// Whether a subscription to `filter` with the subscriber's choice `opt_in` makes a member:
+    /// presence_enabled() with this node's presence.wildcards.
+    bool enabled(std::string_view filter, std::optional<bool> opt_in) const {
+        return presence_enabled(filter, opt_in, wildcards_);
+    }
 
     virtual stop_flag stopped_flag() const = 0;
     /// After stop, membership calls are dropped and queries answered at once with empty results
@@ -75,14 +112,8 @@ public:
 
 private:
     member_ids rule_;
+    std::vector<std::string> wildcards_;
 };
-
-/// Whether a subscription to `filter` can make its holder a member: an exact channel that is
-/// not a `$` channel (`$SYS`, `$presence`) nor a `$share` subscription.
-inline bool presence_channel(std::string_view filter) {
-    if (filter.empty() || filter.front() == '$') return false;
-    return filter.find_first_of("+#") == std::string_view::npos;
-}
 
 /// The `$presence/{channel}` channel that carries `channel`'s events.
 inline std::string events_channel(std::string_view channel) { return "$presence/" + std::string(channel); }

@@ -3,6 +3,8 @@
 /// Plain values so the config module can fill them from YAML without depending on presence.
 #include <chrono>
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace runnel::presence {
 
@@ -35,6 +37,9 @@ struct options {
     /// carries no lists and `refresh = true` instead (watchers re-read here-now). 0 = no cap.
     std::size_t interval_list_max = 1000;
     member_ids members = member_ids::any;
+    /// Wildcard filters whose subscriptions make members without an opt-in (presence.wildcards;
+    /// presence_enabled() in hub.hpp has the rule).
+    std::vector<std::string> wildcards;
 };
 
 } // namespace runnel::presence

@@ -78,6 +78,7 @@ struct stored_subscription {
     bool retain_as_published = false;
     bool with_cursor = false;
     std::uint32_t sub_id = 0;
+    std::optional<bool> presence; // the MQTT v5 `runnel-presence` choice; nullopt = none (older records)
     bool operator==(const stored_subscription&) const = default;
 };
 

@@ -84,14 +84,14 @@ bool decode_history(frame_fields& f, command& out) {
 
 bool decode_presence(frame_fields& f, command& out) {
     auto& c = out.emplace<presence_cmd>();
-    if (!f.find("client")) return need_channel_name(f, c.channel);
+    if (!f.find("client")) return need_presence_channel(f, c.channel);
     if (f.find("channel")) return f.fail(status::bad_request, "both \"channel\" and \"client\"");
     return opt_string(f, "client", f.lim().max_token_bytes, c.client);
 }
 
 bool decode_state(frame_fields& f, command& out) {
     auto& c = out.emplace<state_cmd>();
-    if (!need_channel_name(f, c.channel)) return false;
+    if (!need_presence_channel(f, c.channel)) return false;
     const bj::value* v = f.find("state");
     if (!v) return true; // a read
     if (!v->is_object()) return f.fail(status::bad_request, "\"state\" must be an object");

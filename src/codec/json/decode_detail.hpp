@@ -53,6 +53,9 @@ bool opt_bool(frame_fields& f, std::string_view key, std::optional<bool>& out);
 bool need_channel_name(frame_fields& f, std::string& out);
 /// A channel filter: wildcards and `$share/{group}/` allowed (422 when invalid).
 bool need_channel_filter(frame_fields& f, std::string& out);
+/// "channel" of a presence read or state: a channel name or a wildcard filter (a wildcard
+/// subscription's presence channel is the filter itself), not a `$share` subscription.
+bool need_presence_channel(frame_fields& f, std::string& out);
 /// `{"offset": N, "epoch": "E"}` or `{"tt": "T"}`; `epoch_optional`: `{"offset": N}` too.
 bool opt_position(frame_fields& f, std::string_view key, std::optional<position>& out,
                   bool epoch_optional = false);

@@ -102,6 +102,13 @@ bool need_channel_name(frame_fields& f, std::string& out) {
     return true;
 }
 
+bool need_presence_channel(frame_fields& f, std::string& out) {
+    if (!need_string(f, "channel", std::numeric_limits<std::size_t>::max(), out)) return false;
+    if (core::parse_shared(out)) return channel_error(f, "(a shared subscription has no presence)");
+    if (core::validate_filter(out, f.lim().topic) != errc::ok) return channel_error(f, "filter");
+    return true;
+}
+
 bool need_channel_filter(frame_fields& f, std::string& out) {
     if (!need_string(f, "channel", std::numeric_limits<std::size_t>::max(), out)) return false;
     std::string_view filter = out;

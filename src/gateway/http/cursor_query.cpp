@@ -3,6 +3,7 @@
 #include "runnel/core/cursor.hpp"
 #include "runnel/core/topic.hpp"
 #include "runnel/core/url.hpp"
+#include "runnel/presence/hub.hpp"
 
 #include <boost/beast/http/field.hpp>
 
@@ -57,6 +58,9 @@ std::variant<cursor_query, response> read_cursor_query(const request_t& req, con
             if (value.empty() || value.size() > 256 || value.find('\0') != std::string::npos)
                 return bad("client_id must be 1..256 bytes without NUL", ka);
             q.client_id = std::move(value);
+        } else if (name == "presence") {
+            q.presence = presence::parse_opt_in(value);
+            if (!q.presence) return bad("presence must be 1, true, 0 or false, got '" + value + "'", ka);
         }
         // Other parameters (a cache-buster, a token for a later version) are ignored.
     }

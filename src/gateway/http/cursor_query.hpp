@@ -19,6 +19,9 @@ struct cursor_query {
     std::size_t limit = 100;
     /// `client_id`: names the poller for presence (a token's subject wins); empty = none.
     std::string client_id;
+    /// `presence=1|true|0|false`: the presence choice for every filter of the request
+    /// (presence::presence_enabled); nullopt = none (exact channels on, wildcards off).
+    std::optional<bool> presence;
 };
 
 constexpr std::size_t max_query_channels = 64;

@@ -45,7 +45,8 @@ presence::conn_id poll_connection(const std::string& member) {
     return (presence::conn_id{1} << 63) | std::hash<std::string>{}(member);
 }
 
-/// The poller is a member of the exact channels it polls for the whole poll: each poll holds
+/// The poller is a member of the channels it polls (exact ones unless `presence=0`, wildcard
+/// filters with `presence=1`: presence::presence_enabled) for the whole poll: each poll holds
 /// its own `held` connection while it waits (no timeout, however long the wait), and its end
 /// touches the member's one polled connection and then drops its own. So the member stays held
 /// while ANY of its polls waits, and presence.timeout counts from the end of the last one.
@@ -54,11 +55,12 @@ presence::conn_id poll_connection(const std::string& member) {
 /// service (and the http_context), so only the hub pointer and its shared stop flag are kept.
 class poll_presence {
 public:
-    poll_presence(presence::hub* hub, const std::vector<std::string>& filters, std::string member)
+    poll_presence(presence::hub* hub, const std::vector<std::string>& filters, std::optional<bool> opt_in,
+                  std::string member)
         : member_(std::move(member)) {
         if (!hub || member_.empty()) return;
         for (const auto& f : filters) {
-            if (presence::presence_channel(f)) channels_.push_back(f);
+            if (hub->enabled(f, opt_in)) channels_.push_back(f);
         }
         if (channels_.empty()) return;
         hub_ = hub;
@@ -137,8 +139,10 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     auto q = std::move(std::get<cursor_query>(parsed));
     if (auto refusal = stream_grants(ctx, req, who, q.filters)) co_return std::move(*refusal);
     // Presence: a poller named by its token's subject or `client_id` is present in the exact
-    // channels it polls while it keeps polling (held during a poll, presence.timeout after it).
-    poll_presence present(ctx.presence, q.filters, ctx.presence ? ctx.presence->member(who, q.client_id) : std::string());
+    // channels it polls (wildcard filters with `presence=1`) while it keeps polling (held
+    // during a poll, presence.timeout after it).
+    poll_presence present(ctx.presence, q.filters, q.presence,
+                          ctx.presence ? ctx.presence->member(who, q.client_id) : std::string());
     bool had_cursor = q.cursor.has_value();
     auto since = q.cursor.value_or(ctx.broker->now_tt());
     auto deadline = channel_watch::clock::now() + q.timeout;

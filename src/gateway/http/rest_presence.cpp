@@ -139,9 +139,11 @@ asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_
     auto name = std::move(std::get<std::string>(decoded));
     const auto& id = std::get<auth::identity>(who);
     auto* hub = ctx.presence;
-    if (state || here_now) { // both name a channel
-        if (core::validate_topic_name(name, ctx.topics) != errc::ok)
-            co_return json_error(422, "invalid channel name", ka);
+    if (state || here_now) { // both name a presence channel: a channel, or a wildcard filter
+        // (a wildcard subscription's presence channel is the filter itself); its `presence`
+        // grant must cover the whole filter, as a subscription's grant does.
+        if (core::validate_filter(name, ctx.topics) != errc::ok || core::parse_shared(name))
+            co_return json_error(422, "invalid channel name or filter", ka);
         if (auto d = authorize(id, auth::action::presence, name)) {
             ctx.denied->count(d->action);
             co_return denial_response(*d, ka);

@@ -117,13 +117,14 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
         co_return;
     }
     // Presence: a stream named by its token's subject or `client_id` is a member of the exact
-    // channels it reads while it is open; its end (which a server cannot tell from a lost
-    // client) leaves after presence.grace, so an EventSource reconnect does not flap.
+    // channels it reads (wildcard filters with `presence=1`) while it is open; its end (which a
+    // server cannot tell from a lost client) leaves after presence.grace, so an EventSource
+    // reconnect does not flap.
     const std::string member = ctx.presence ? ctx.presence->member(who, q.client_id) : std::string();
     presence::conn_id conn = 0;
     if (ctx.presence && !member.empty()) {
         for (const auto& f : q.filters) {
-            if (!presence::presence_channel(f)) continue;
+            if (!ctx.presence->enabled(f, q.presence)) continue;
             if (conn == 0) conn = ctx.presence->new_connection();
             ctx.presence->join(f, member, conn);
         }

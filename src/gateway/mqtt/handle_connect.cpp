@@ -249,9 +249,10 @@ void connection::accept_connect(wire::connect p, broker::session* s, bool presen
     RUNNEL_LOG_DEBUG(obs::mqtt_log(), "peer={} cid={} connected v={} clean={} present={} keepalive={}s expiry={}s",
                      transport_->remote(), client_id_, static_cast<int>(version_), p.clean_start,
                      ack.session_present, ka, expiry.count());
-    // A resumed session is still subscribed: its exact topics make the client present again.
+    // A resumed session is still subscribed: its subscriptions that make a member (exact
+    // topics unless opted out, wildcards opted in or listed) make the client present again.
     if (present && !p.clean_start) {
-        for (const auto& [key, rec] : s->subscriptions()) presence_join(key);
+        for (const auto& [key, rec] : s->subscriptions()) presence_join(key, rec.opts.presence);
     }
     // Resends what was in flight, then anything queued while the client was away.
     s->attach(this, p.props.receive_maximum.value_or(65535));

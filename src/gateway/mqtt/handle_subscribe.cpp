@@ -13,10 +13,13 @@ bool connection::handle_subscribe(wire::subscribe p) {
         close(wire::reason::subscription_identifiers_not_supported, "subscription identifiers not supported");
         return false;
     }
-    // `runnel-cursor: true` (a SUBSCRIBE user property) asks for the cursor on every delivery.
+    // `runnel-cursor: true` (a SUBSCRIBE user property) asks for the cursor on every delivery;
+    // `runnel-presence` is the packet's presence choice (any other value: no choice).
     bool with_cursor = false;
+    std::optional<bool> presence_opt;
     for (const auto& [k, v] : p.props.user_properties) {
         if (k == cursor_property) with_cursor = v == "true" || v == "1";
+        if (k == presence_property) presence_opt = presence::parse_opt_in(v);
     }
     std::vector<std::uint8_t> codes(p.subscriptions.size(), wire::reason::unspecified_error);
     std::vector<broker::sub_request> reqs;
@@ -60,7 +63,8 @@ bool connection::handle_subscribe(wire::subscribe p) {
         held += fresh ? 1 : 0;
         auto qos = std::min(s.max_qos, ctx_.opts.maximum_qos);
         codes[i] = qos; // granted QoS 0..2 are also the success reason codes
-        broker::sub_options o{qos, v5() && s.no_local, v5() && s.retain_as_published, sub_id, v5() && with_cursor};
+        broker::sub_options o{qos, v5() && s.no_local, v5() && s.retain_as_published, sub_id, v5() && with_cursor,
+                              v5() ? presence_opt : std::nullopt};
         reqs.push_back({std::move(s.filter), o, v5() ? s.retain_handling : std::uint8_t{0}});
         index.push_back(i);
     }
@@ -72,7 +76,7 @@ bool connection::handle_subscribe(wire::subscribe p) {
     // an UNSUBSCRIBE leaves at once: remember which channels this SUBSCRIBE may still join.
     const auto seq = ++presence_seq_;
     for (const auto& r : reqs) {
-        if (presence::presence_channel(r.filter)) presence_pending_[r.filter] = seq;
+        if (presence::presence_candidate(r.filter)) presence_pending_[r.filter] = seq;
     }
     auto answer = [self, id, codes, index, ack_props, seq, reqs_opts = reqs](std::vector<broker::sub_outcome> out) mutable {
         self->send(wire::suback{id, codes, ack_props});
@@ -80,7 +84,7 @@ bool connection::handle_subscribe(wire::subscribe p) {
             auto it = self->presence_pending_.find(r.filter);
             if (it == self->presence_pending_.end() || it->second != seq) continue; // unsubscribed or re-subscribed since
             self->presence_pending_.erase(it);
-            if (self->session_) self->presence_join(r.filter);
+            if (self->session_) self->presence_subscribed(r.filter, r.opts.presence);
         }
         if (!self->session_) return;
         // Retained messages follow the SUBACK.

@@ -1,8 +1,8 @@
-// Presence for MQTT clients: a SUBSCRIBE to an exact topic makes the client a member of that
-// channel (when its SUBACK goes out), UNSUBSCRIBE and DISCONNECT leave at once, and a lost
-// connection (socket dropped, keep alive expired, session taken over) leaves only after
-// presence.grace, so a client that comes back within it causes no leave/join flap. A resumed
-// session's subscriptions join again.
+// Presence for MQTT clients: a SUBSCRIBE to an exact topic (or, opted in, a wildcard filter)
+// makes the client a member of that channel (when its SUBACK goes out), UNSUBSCRIBE and
+// DISCONNECT leave at once, and a lost connection (socket dropped, keep alive expired, session
+// taken over) leaves only after presence.grace, so a client that comes back within it causes
+// no leave/join flap. A resumed session's subscriptions join again.
 #include "runnel/gateway/mqtt/connection.hpp"
 
 namespace runnel::gateway::mqtt {
@@ -17,8 +17,14 @@ const std::string& connection::member() {
     return member_;
 }
 
-void connection::presence_join(const std::string& filter) {
-    if (!ctx_.presence || closing_ || !presence::presence_channel(filter)) return;
+void connection::presence_subscribed(const std::string& filter, std::optional<bool> opt_in) {
+    if (!ctx_.presence) return;
+    if (ctx_.presence->enabled(filter, opt_in)) presence_join(filter, opt_in);
+    else presence_leave(filter); // ignored by the registry when it was no member
+}
+
+void connection::presence_join(const std::string& filter, std::optional<bool> opt_in) {
+    if (!ctx_.presence || closing_ || !ctx_.presence->enabled(filter, opt_in)) return;
     if (member().empty()) return; // presence.members: verified, and this client is anonymous
     if (presence_conn_ == 0) presence_conn_ = ctx_.presence->new_connection();
     present_ = true;
@@ -27,7 +33,7 @@ void connection::presence_join(const std::string& filter) {
 
 void connection::presence_leave(const std::string& filter) {
     presence_pending_.erase(filter); // a SUBACK still to come must not join after this leave
-    if (!ctx_.presence || !present_ || !presence::presence_channel(filter)) return;
+    if (!ctx_.presence || !present_ || !presence::presence_candidate(filter)) return;
     ctx_.presence->leave(filter, member(), presence_conn_, presence::leave_reason::clean);
 }
 

@@ -1,6 +1,6 @@
 // Presence on the JSON protocol: an exact-channel subscription makes the session a member (unless
-// `presence: false`), unsubscribe and the client's close frame leave, any other end (lost, or
-// decided by the server) leaves after the grace;
+// `presence: false`; a wildcard filter with `presence: true`), unsubscribe and the client's
+// close frame leave, any other end (lost, or decided by the server) leaves after the grace;
 // the `presence` (here-now) and `state` commands. The node's presence hub does the work.
 #include "runnel/gateway/ws/json_session.hpp"
 

@@ -180,8 +180,9 @@ void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
     auto self = shared_from_this();
     auto since = c.since;
     auto channel = c.channel;
-    // Exact channels make the session a member unless `presence: false`; wildcards never do.
-    const bool join = presence::presence_channel(channel) && c.options.presence.value_or(true);
+    // Exact channels make the session a member unless `presence: false`; wildcard filters with
+    // `presence: true` (or listed in presence.wildcards) make it a member of the filter itself.
+    const bool join = ctx_.presence && ctx_.presence->enabled(channel, c.options.presence);
     if (since) ++replaying_; // live pushes wait from now until the replay is out
     ctx_.broker.subscribe(session_, {{c.channel, opts, 0}},
                           [self, id, opts, since, channel, join](std::vector<broker::sub_outcome> out) {

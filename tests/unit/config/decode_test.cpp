@@ -277,7 +277,25 @@ TEST(decode, presence_section) {
     EXPECT_EQ(o.presence.interval_list_max, 0u);
     EXPECT_EQ(o.presence.members, "verified");
     EXPECT_EQ(dec("presence: {grace: 1s}").presence.members, "any");
+    EXPECT_TRUE(o.presence.wildcards.empty());
     EXPECT_TRUE(fails_with([] { dec("presence: {grace: soon}"); }, "presence.grace", ""));
     EXPECT_TRUE(fails_with([] { dec("presence: {graec: 1s}"); }, "presence.graec", "unknown key"));
     EXPECT_TRUE(fails_with([] { dec("presence: {max_state_bytes: lots}"); }, "presence.max_state_bytes", ""));
+}
+
+TEST(decode, presence_wildcards) {
+    const options o = dec("presence: {wildcards: [\"fleet/+\", \"room/#\", \"+/x/+\"]}");
+    EXPECT_EQ(o.presence.wildcards, (std::vector<std::string>{"fleet/+", "room/#", "+/x/+"}));
+    // Each entry must be a wildcard filter a subscription can make a member of.
+    EXPECT_TRUE(fails_with([] { dec("presence: {wildcards: [\"a/+\", \"a/x\"]}"); }, "presence.wildcards.1",
+                           "not a wildcard filter"));
+    EXPECT_TRUE(fails_with([] { dec("presence: {wildcards: [\"a/#/b\"]}"); }, "presence.wildcards.0",
+                           "not a wildcard filter"));
+    EXPECT_TRUE(fails_with([] { dec("presence: {wildcards: [\"$SYS/#\"]}"); }, "presence.wildcards.0",
+                           "not a wildcard filter"));
+    EXPECT_TRUE(fails_with([] { dec("presence: {wildcards: [\"$share/g/a/+\"]}"); }, "presence.wildcards.0",
+                           "not a wildcard filter"));
+    EXPECT_TRUE(fails_with([] { dec("presence: {wildcards: [\"\"]}"); }, "presence.wildcards.0", "not a wildcard filter"));
+    EXPECT_TRUE(fails_with([] { dec("presence: {wildcards: \"a/+\"}"); }, "presence.wildcards", "expected a list"));
+    EXPECT_TRUE(fails_with([] { dec("presence: {wildcards: [{a: 1}]}"); }, "presence.wildcards.0", "expected a string"));
 }

@@ -44,7 +44,8 @@ TEST(to_yaml, everything_non_default_round_trips) {
     o.shutdown.grace = 1500ms;
     o.broker.shards = 3;
     o.presence = {.grace = 1500ms, .timeout = 2min, .announce_max = 7, .interval = 3s, .here_now_max = 9,
-                  .max_state_bytes = 2048, .interval_list_max = 0, .members = "verified"};
+                  .max_state_bytes = 2048, .interval_list_max = 0, .members = "verified",
+                  .wildcards = {"fleet/+", "room/#"}};
     const std::string y = to_yaml(o);
     const options back = load_yaml(y, {});
     EXPECT_EQ(back.node.name, "true");
@@ -52,6 +53,7 @@ TEST(to_yaml, everything_non_default_round_trips) {
     EXPECT_EQ(back.presence.timeout, 2min);
     EXPECT_EQ(back.presence.max_state_bytes, 2048u);
     EXPECT_EQ(back.presence.members, "verified");
+    EXPECT_EQ(back.presence.wildcards, (std::vector<std::string>{"fleet/+", "room/#"}));
     EXPECT_EQ(back.node.region, "null");
     EXPECT_EQ(back.node.data_dir, "/data dir/#x");
     EXPECT_EQ(back.listeners[0].host, "::1");

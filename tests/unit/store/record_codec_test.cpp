@@ -112,6 +112,44 @@ TEST(record_codec, session_round_trip) {
     for (std::size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(decode_session(bytes.substr(0, n)).has_value());
 }
 
+TEST(record_codec, session_keeps_the_presence_choice) {
+    session_record s{"cid", 17, 3600, 0, {}};
+    s.subscriptions.push_back({"a/+", 1, false, false, false, 0, true});
+    s.subscriptions.push_back({"a/x", 0, true, true, true, 3, false});
+    s.subscriptions.push_back({"b/#", 0, false, false, false, 0, std::nullopt});
+    auto back = decode_session(encode_session(s));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->subscriptions, s.subscriptions);
+    EXPECT_EQ(back->subscriptions[0].presence, std::optional<bool>(true));
+    EXPECT_EQ(back->subscriptions[1].presence, std::optional<bool>(false));
+    EXPECT_FALSE(back->subscriptions[2].presence.has_value());
+}
+
+TEST(record_codec, session_written_before_presence_bits_reads_as_no_choice) {
+    // The bytes of a record from before the presence bits: version 1, client id "c", durable
+    // id 2, expiry 60, disconnected at 0, one subscription "a/+" at QoS 1 with no_local and
+    // with_cursor (flags 5) and subscription id 7.
+    std::string old{"\x01\x01" "c" "\0\0\0\0\0\0\0\x02" "\0\0\0\x3c" "\0\0\0\0\0\0\0\0" "\x01"
+                    "\x03" "a/+" "\x01" "\x05" "\0\0\0\x07", 34};
+    auto back = decode_session(old);
+    ASSERT_TRUE(back.has_value());
+    ASSERT_EQ(back->subscriptions.size(), 1u);
+    const auto& sub = back->subscriptions[0];
+    EXPECT_EQ(sub.filter, "a/+");
+    EXPECT_TRUE(sub.no_local);
+    EXPECT_TRUE(sub.with_cursor);
+    EXPECT_EQ(sub.sub_id, 7u);
+    EXPECT_FALSE(sub.presence.has_value()); // no choice: exact on, wildcard off
+    // The same record written today is byte for byte the old one.
+    EXPECT_EQ(encode_session(*back), old);
+    // "on" without "chosen" is not a record any version writes.
+    std::string bad = old;
+    bad[bad.size() - 5] = '\x15';
+    EXPECT_FALSE(decode_session(bad).has_value());
+    bad[bad.size() - 5] = '\x25';
+    EXPECT_FALSE(decode_session(bad).has_value());
+}
+
 TEST(record_codec, owed_round_trip_with_and_without_message) {
     auto now = clock_now::read();
     owed_message o{5, 77, core::make_message(full_message()), 2, true, {1, 2}, 300, false};

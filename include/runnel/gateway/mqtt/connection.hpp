@@ -26,10 +26,12 @@ namespace runnel::gateway::mqtt {
 namespace wire = runnel::codec::mqtt;
 
 /// MQTT v5 user properties with a meaning here: a PUBLISH's `idempotency-key` (a retry within
-/// the window returns the first cursor) and a SUBSCRIBE's `runnel-cursor: true` (deliveries
-/// carry `runnel-offset`, `runnel-epoch` and `runnel-tt`).
+/// the window returns the first cursor), a SUBSCRIBE's `runnel-cursor: true` (deliveries
+/// carry `runnel-offset`, `runnel-epoch` and `runnel-tt`) and a SUBSCRIBE's `runnel-presence`
+/// (`true`: its wildcard filters make the client a member; `false`: none of its filters do).
 inline constexpr std::string_view idempotency_property = "idempotency-key";
 inline constexpr std::string_view cursor_property = "runnel-cursor";
+inline constexpr std::string_view presence_property = "runnel-presence";
 
 class connection final : public broker::session_sink, public std::enable_shared_from_this<connection> {
 public:
@@ -102,11 +104,15 @@ private:
     bool handle_unsubscribe(wire::unsubscribe p);
     bool handle_disconnect(const wire::disconnect& p);
 
-    // Presence (presence.cpp): exact-topic subscriptions make the client a member.
+    // Presence (presence.cpp): exact-topic subscriptions make the client a member, wildcard
+    // ones when opted in (presence::presence_enabled).
     /// May the identity subscribe to `filter` (`$presence/{f}` needs the presence grant on f)?
     bool may_subscribe(std::string_view filter) const;
     const std::string& member(); // token subject, else client id; fixed at first use
-    void presence_join(const std::string& filter);
+    /// A subscription to `filter` with the client's presence choice: joins when that makes a
+    /// member, else leaves (a re-subscription that opted out).
+    void presence_subscribed(const std::string& filter, std::optional<bool> opt_in);
+    void presence_join(const std::string& filter, std::optional<bool> opt_in);
     void presence_leave(const std::string& filter);
     void presence_end();
 
@@ -154,7 +160,7 @@ private:
     presence::conn_id presence_conn_ = 0; // 0 until the first presence join
     std::string member_;
     bool present_ = false;          // joined some channel: presence_end must disconnect
-    // Presence channels whose SUBSCRIBE is waiting for its SUBACK, with that SUBSCRIBE's number.
+    // Filters that may be presence channels whose SUBSCRIBE is waiting for its SUBACK, with that SUBSCRIBE's number.
     // The join is posted with the SUBACK, the leave at UNSUBSCRIBE: an UNSUBSCRIBE in between
     // drops the entry so the late SUBACK posts no join (else the join would follow the leave
     // and stick). Bounded by the client's subscriptions.

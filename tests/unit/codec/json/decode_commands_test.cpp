@@ -220,7 +220,11 @@ TEST(json_subscribe, offset_still_needs_an_epoch) {
 TEST(json_presence, channel_name) {
     EXPECT_EQ(decode_cmd<presence_cmd>(R"({"id":1,"op":"presence","channel":"room/1"})"),
               presence_cmd{"room/1"});
-    EXPECT_EQ(decode_err(R"({"id":1,"op":"presence","channel":"room/#"})").code, 422);
+    // A wildcard filter is the presence channel of its wildcard subscribers; $share is not.
+    EXPECT_EQ(decode_cmd<presence_cmd>(R"({"id":1,"op":"presence","channel":"room/#"})"), presence_cmd{"room/#"});
+    EXPECT_EQ(decode_cmd<presence_cmd>(R"({"id":1,"op":"presence","channel":"a/+/b"})"), presence_cmd{"a/+/b"});
+    EXPECT_EQ(decode_err(R"({"id":1,"op":"presence","channel":"room/#/x"})").code, 422);
+    EXPECT_EQ(decode_err(R"({"id":1,"op":"presence","channel":"$share/g/a/+"})").code, 422);
     EXPECT_EQ(decode_err(R"({"id":1,"op":"presence"})").code, 400);
     // where-now: a client instead of a channel.
     EXPECT_EQ(decode_cmd<presence_cmd>(R"({"id":1,"op":"presence","client":"ann"})"), (presence_cmd{"", "ann"}));
@@ -235,6 +239,8 @@ TEST(json_state, object_kept_verbatim) {
         EXPECT_EQ(reply_to(R"({"id":1,"op":"state","channel":"a","state":)" + std::string(s) + "}"),
                   err400(R"("\"state\" must be an object")"));
     EXPECT_EQ(decode_cmd<state_cmd>(R"({"id":1,"op":"state","channel":"a"})"), (state_cmd{"a", std::nullopt}));
+    EXPECT_EQ(decode_cmd<state_cmd>(R"({"id":1,"op":"state","channel":"a/+"})"), (state_cmd{"a/+", std::nullopt}));
+    EXPECT_EQ(decode_err(R"({"id":1,"op":"state","channel":"a/#/b"})").code, 422);
 }
 
 TEST(json_refresh, token) {
