@@ -1,5 +1,6 @@
 // JSON error answers of the HTTP listener: the message often quotes the request (a path, a
 // query value, a token's reason), so it must be escaped into valid JSON whatever the bytes.
+// Also the long-poll/SSE query's `presence` parameter.
 #include "cursor_query.hpp"
 #include "responses.hpp"
 #include "rest_request.hpp"
@@ -65,4 +66,22 @@ TEST(json_error, a_decoded_query_value_with_any_bytes_gives_json) {
     auto q = read_cursor_query(get("/v1/subscribe?channel=a&cursor=%ff%22%0a"), topics, nullptr);
     ASSERT_TRUE(std::holds_alternative<response>(q));
     EXPECT_EQ(message_of(std::get<response>(q)), "cursor must be a timetoken (a decimal string), got '\xEF\xBF\xBD\"\n'");
+}
+
+TEST(cursor_query, presence_parameter) {
+    const core::topic_limits topics;
+    auto presence_of = [&](const std::string& target) {
+        auto q = read_cursor_query(get(target), topics, nullptr);
+        EXPECT_TRUE(std::holds_alternative<cursor_query>(q)) << target;
+        return std::get<cursor_query>(q).presence;
+    };
+    EXPECT_EQ(presence_of("/v1/subscribe?channel=a%2F%2B"), std::nullopt);
+    EXPECT_EQ(presence_of("/v1/subscribe?channel=a%2F%2B&presence=1"), std::optional<bool>(true));
+    EXPECT_EQ(presence_of("/v1/subscribe?presence=true&channel=a"), std::optional<bool>(true));
+    EXPECT_EQ(presence_of("/v1/subscribe?channel=a&presence=0"), std::optional<bool>(false));
+    EXPECT_EQ(presence_of("/v1/subscribe?channel=a&presence=false"), std::optional<bool>(false));
+    auto bad = read_cursor_query(get("/v1/subscribe?channel=a&presence=yes"), topics, nullptr);
+    ASSERT_TRUE(std::holds_alternative<response>(bad));
+    EXPECT_EQ(std::get<response>(bad).result_int(), 400);
+    EXPECT_EQ(message_of(std::get<response>(bad)), "presence must be 1, true, 0 or false, got 'yes'");
 }
