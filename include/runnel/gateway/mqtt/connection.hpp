@@ -160,10 +160,10 @@ private:
     presence::conn_id presence_conn_ = 0; // 0 until the first presence join
     std::string member_;
     bool present_ = false;          // joined some channel: presence_end must disconnect
-    // Filters that may be presence channels whose SUBSCRIBE is waiting for its SUBACK, with that SUBSCRIBE's number.
-    // The join is posted with the SUBACK, the leave at UNSUBSCRIBE: an UNSUBSCRIBE in between
-    // drops the entry so the late SUBACK posts no join (else the join would follow the leave
-    // and stick). Bounded by the client's subscriptions.
+    // Filters that may be presence channels whose SUBSCRIBE is waiting for its SUBACK, with
+    // that SUBSCRIBE's number. The join is posted with the SUBACK, the leave at UNSUBSCRIBE:
+    // an UNSUBSCRIBE in between drops the entry so the late SUBACK posts no join (else the
+    // join would follow the leave and stick). Bounded by the client's subscriptions.
     std::unordered_map<std::string, std::uint64_t> presence_pending_;
     std::uint64_t presence_seq_ = 0; // numbers SUBSCRIBE packets for presence_pending_
     bool clean_disconnect_ = false; // DISCONNECT received: a clean leave, not a lost connection
