@@ -2,7 +2,8 @@
 in is a member of the presence channel named by the filter itself (`a/+`), announced on
 `$presence/a/+`, listed by here-now of `a/+` and where-now; without an opt-in it is no member.
 Per protocol with real clients: paho v5 (`runnel-presence` user property, also `false` on an
-exact channel, and across a resumed persistent session and a server restart), paho 3.1.1
+exact channel, and across a resumed persistent session and a server restart), mosquitto_sub
+v5 (the same property, and a watcher of the literal topic `$presence/m/+`), paho 3.1.1
 (`presence.wildcards`), the JSON protocol (`"presence": true`), SSE and long-poll
 (`presence=1|0`), and the presence grant on the whole filter."""
 import json
@@ -15,7 +16,7 @@ from paho.mqtt.packettypes import PacketTypes
 
 import runnel_fixture
 from runnel_fixture import HOST, RunnelTestCase, eventually, main
-from clients import V5, V311, PahoClient, SseStream, curl, props
+from clients import MSG_PREFIX, V5, V311, MosquittoSub, PahoClient, SseStream, curl, props
 from tokens import TokenKeys
 from ws_frames import recv_until, run
 from test_presence import MqttWatcher, brief, request, ws_url
@@ -164,6 +165,22 @@ class MqttV5(RunnelTestCase):
         self.assertTrue(c.connect()[0], "session present after the restart")
         c.subscribe("sync")
         wait_where_now(s, "keeper", ["p/+", "p/y", "sync"], "the restored session's presence channels")
+
+
+class Mosquitto(RunnelTestCase):
+    def test_mosquitto_sub_opts_in_with_a_user_property_and_watches_the_literal_topic(self):
+        s = self.start_server("--set", "presence.grace=30s")
+        watch = self.track(MosquittoSub(s.mqtt_port, "$presence/m/+", version="mqttv5", extra=["-i", "mwatch"]))
+        watch.wait_subscribed()
+        member = self.track(MosquittoSub(s.mqtt_port, "m/+", version="mqttv5",
+                                         extra=["-i", "mosq", "-D", "subscribe", "user-property",
+                                                "runnel-presence", "true"]))
+        member.wait_subscribed()
+        line = watch.wait_line(lambda l: l.startswith(MSG_PREFIX), what="the join event")
+        topic, _qos, _retain, payload = line[len(MSG_PREFIX):].split("\t", 3)
+        e = json.loads(payload)
+        self.assertEqual((topic, e["channel"], e["action"], e["client"]), ("$presence/m/+", "m/+", "join", "mosq"))
+        self.assertEqual(where_now(s, "mosq"), ["m/+"])
 
 
 class Mqtt311(RunnelTestCase):
