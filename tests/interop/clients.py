@@ -7,6 +7,8 @@ import ssl
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 
 import paho.mqtt.client as paho
 from paho.mqtt.packettypes import PacketTypes
@@ -353,6 +355,20 @@ class VersionedCases:
 
 # ---------------------------------------------------------------------------------------------
 # curl: REST, long-poll and SSE
+
+def http(method, url, token=None, body=None, timeout=10):
+    """(status, body text) of one urllib request, a Bearer token and a JSON body optional."""
+    req = urllib.request.Request(url, method=method, data=body.encode() if body is not None else None)
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    if body is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
 
 def curl(server, path, *args, data=None, timeout=10):
     """Returns (status, body) of one curl request to the HTTP listener, with a deadline."""

@@ -9,30 +9,15 @@ import asyncio
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
 
 import websockets
 
 from runnel_fixture import HOST, WAIT, RunnelTestCase, eventually, main
-from clients import V5, PahoClient
+from clients import V5, PahoClient, http
 from tokens import TokenKeys
 from test_presence import MqttWatcher, brief, request, ws_url
 
 GRANTS = {"#": ["subscribe", "publish", "presence"]}
-
-
-def http(method, url, token=None, body=None, timeout=10):
-    req = urllib.request.Request(url, method=method, data=body.encode() if body is not None else None)
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    if body is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
 
 
 def revoke(test, server, keys, subject):

@@ -8,29 +8,14 @@ import asyncio
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
 
 import websockets
 
 from runnel_fixture import HOST, WAIT, RunnelTestCase, eventually, main
-from clients import V5, V311, PahoClient, SseStream
+from clients import V5, V311, PahoClient, SseStream, http
 from tokens import TokenKeys
 
 CUT_BUDGET = 0.100  # seconds, from sending the POST to the client seeing its session end
-
-
-def http(method, url, token=None, body=None, timeout=10):
-    req = urllib.request.Request(url, method=method, data=body.encode() if body is not None else None)
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    if body is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
 
 
 class JsonSession:
