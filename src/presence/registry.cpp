@@ -48,6 +48,47 @@ std::vector<event> registry::leave(std::string_view channel, std::string_view me
     return out;
 }
 
+std::vector<event> registry::leave_matching(std::string_view channel, std::string_view member, conn_id mask,
+                                            time_point now) {
+    std::vector<event> out;
+    auto cit = impl_->channels.find(channel);
+    if (cit == impl_->channels.end())
+        return out;
+    auto mit = cit->second.members.find(member);
+    if (mit == cit->second.members.end())
+        return out;
+    if (mit->second.conns.empty()) { // in its grace: the member says it is gone, so it is
+        impl_->depart(cit, mit, action::leave, now, out);
+        return out;
+    }
+    std::vector<conn_id> matching;
+    for (const auto& c : mit->second.conns)
+        if (c.id & mask)
+            matching.push_back(c.id);
+    // One at a time by id: the last one to go may remove the member (and the channel).
+    for (auto id : matching)
+        impl_->leave(channel, member, id, now, gone::clean, out);
+    return out;
+}
+
+std::vector<event> registry::handoff(std::string_view channel, std::string_view member, conn_id from, conn_id to,
+                                     time_point now) {
+    std::vector<event> out;
+    auto cit = impl_->channels.find(channel);
+    if (cit == impl_->channels.end())
+        return out;
+    auto mit = cit->second.members.find(member);
+    if (mit == cit->second.members.end())
+        return out;
+    const auto& conns = mit->second.conns;
+    if (std::none_of(conns.begin(), conns.end(), [from](const connection& c) { return c.id == from; }))
+        return out;
+    // Touch first: the member never has zero connections in between, so nothing is announced.
+    impl_->join(channel, member, to, now, liveness::polled, out);
+    impl_->leave(channel, member, from, now, gone::clean, out);
+    return out;
+}
+
 std::vector<event> registry::disconnect(std::string_view member, conn_id conn, time_point now,
                                         leave_reason reason) {
     std::vector<event> out;

@@ -66,10 +66,19 @@ void presence_service::leave(std::string channel, std::string member, presence::
     });
 }
 
-void presence_service::touch(std::string channel, std::string member, presence::conn_id conn) {
-    run([this, channel = std::move(channel), member = std::move(member), conn] {
-        announce(reg_.touch(channel, member, conn, steady_clock::now()));
+void presence_service::handoff(std::string channel, std::string member, presence::conn_id from,
+                               presence::conn_id to) {
+    run([this, channel = std::move(channel), member = std::move(member), from, to] {
+        announce(reg_.handoff(channel, member, from, to, steady_clock::now()));
     });
+}
+
+void presence_service::leave_matching(std::string channel, std::string member, presence::conn_id mask,
+                                      std::size_t worker, std::function<void(bool)> done) {
+    run([this, channel = std::move(channel), member = std::move(member), mask, worker, done] {
+        announce(reg_.leave_matching(channel, member, mask, steady_clock::now()));
+        post_(worker, [done] { done(true); });
+    }, [this, worker, done] { post_(worker, [done] { done(false); }); });
 }
 
 void presence_service::disconnect(std::string member, presence::conn_id conn, presence::leave_reason why) {

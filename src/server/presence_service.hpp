@@ -33,7 +33,9 @@ public:
     presence::conn_id new_connection() override { return next_conn_.fetch_add(1, std::memory_order_relaxed); }
     void join(std::string channel, std::string member, presence::conn_id conn) override;
     void leave(std::string channel, std::string member, presence::conn_id conn, presence::leave_reason why) override;
-    void touch(std::string channel, std::string member, presence::conn_id conn) override;
+    void handoff(std::string channel, std::string member, presence::conn_id from, presence::conn_id to) override;
+    void leave_matching(std::string channel, std::string member, presence::conn_id mask, std::size_t worker,
+                        std::function<void(bool)> done) override;
     void disconnect(std::string member, presence::conn_id conn, presence::leave_reason why) override;
     void set_state(std::string channel, std::string member, std::string json, std::size_t worker,
                    std::function<void(errc)> done) override;

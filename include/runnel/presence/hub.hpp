@@ -61,6 +61,10 @@ inline std::optional<bool> parse_opt_in(std::string_view v) {
     return std::nullopt;
 }
 
+/// Connections of HTTP clients (long-polls and SSE streams) carry this bit in their id, so
+/// `POST /v1/leave` can end a member's HTTP presence in a channel and nothing else of it.
+inline constexpr conn_id http_connections = conn_id{1} << 62;
+
 class hub {
 public:
     /// Set once the service has stopped (node shutdown). Shared, so a caller that may outlive
@@ -96,8 +100,14 @@ public:
     virtual conn_id new_connection() = 0;
     virtual void join(std::string channel, std::string member, conn_id conn) = 0;
     virtual void leave(std::string channel, std::string member, conn_id conn, leave_reason why) = 0;
-    /// A polled (long-poll) connection is still there: present for `presence.timeout` more.
-    virtual void touch(std::string channel, std::string member, conn_id conn) = 0;
+    /// A long-poll's end: if its connection `from` is still in `channel`, the member's polled
+    /// connection `to` takes its place (present for `presence.timeout` more); if the member
+    /// left meanwhile (`POST /v1/leave`), nothing happens.
+    virtual void handoff(std::string channel, std::string member, conn_id from, conn_id to) = 0;
+    /// Every connection of `member` in `channel` with a bit of `mask` leaves cleanly; `done`
+    /// runs on `worker` once it has (false: the service had stopped).
+    virtual void leave_matching(std::string channel, std::string member, conn_id mask, std::size_t worker,
+                                std::function<void(bool)> done) = 0;
     /// The connection left every channel it was in.
     virtual void disconnect(std::string member, conn_id conn, leave_reason why) = 0;
 

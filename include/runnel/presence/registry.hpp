@@ -63,6 +63,16 @@ public:
     /// `conn` leaves `channel`. Unknown connections are ignored (leaving is idempotent).
     std::vector<event> leave(std::string_view channel, std::string_view member, conn_id conn,
                              time_point now, leave_reason reason = leave_reason::clean);
+    /// Every connection of `member` in `channel` whose id has a bit of `mask` leaves cleanly
+    /// (`POST .../presence/leave`: all of a member's HTTP connections); a member in its grace
+    /// (no connection left) leaves at once. O(the member's connections).
+    std::vector<event> leave_matching(std::string_view channel, std::string_view member, conn_id mask,
+                                      time_point now);
+    /// If `from` is still a connection of `member` in `channel`, the polled connection `to`
+    /// takes its place (touched, then `from` leaves: nothing is announced); otherwise nothing
+    /// happens, so a poll that ends after its member left does not bring it back.
+    std::vector<event> handoff(std::string_view channel, std::string_view member, conn_id from, conn_id to,
+                               time_point now);
     /// `conn` leaves every channel it is in (the connection closed). O(channels of member).
     std::vector<event> disconnect(std::string_view member, conn_id conn, time_point now,
                                   leave_reason reason);

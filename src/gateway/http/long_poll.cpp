@@ -40,16 +40,18 @@ response poll_reply(const request_t& req, const broker::read_result& r, bool had
 }
 
 // Between polls, a member is one polled connection: a stable id outside the range
-// new_connection() hands out, touched at the end of each poll.
+// new_connection() hands out, taken over at the end of each poll. Marked as an HTTP one.
 presence::conn_id poll_connection(const std::string& member) {
-    return (presence::conn_id{1} << 63) | std::hash<std::string>{}(member);
+    constexpr auto low = presence::http_connections - 1;
+    return (presence::conn_id{1} << 63) | presence::http_connections | (std::hash<std::string>{}(member) & low);
 }
 
 /// The poller is a member of the channels it polls (exact ones unless `presence=0`, wildcard
 /// filters with `presence=1`: presence::presence_enabled) for the whole poll: each poll holds
 /// its own `held` connection while it waits (no timeout, however long the wait), and its end
-/// touches the member's one polled connection and then drops its own. So the member stays held
-/// while ANY of its polls waits, and presence.timeout counts from the end of the last one.
+/// hands over to the member's one polled connection (presence::hub::handoff). So the member
+/// stays held while ANY of its polls waits, and presence.timeout counts from the end of the
+/// last one; a member that left (`POST /v1/leave`) during a poll is not brought back by its end.
 /// The end runs on every way out of the poll (answer, throw, frame destroyed), but never calls
 /// the hub once the presence service has stopped: a frame destroyed at shutdown outlives the
 /// service (and the http_context), so only the hub pointer and its shared stop flag are kept.
@@ -65,7 +67,7 @@ public:
         if (channels_.empty()) return;
         hub_ = hub;
         stopped_ = hub->stopped_flag();
-        conn_ = hub->new_connection();
+        conn_ = hub->new_connection() | presence::http_connections;
         for (const auto& c : channels_) hub_->join(c, member_, conn_);
     }
     poll_presence(const poll_presence&) = delete;
@@ -76,9 +78,7 @@ public:
     void end() {
         auto* hub = std::exchange(hub_, nullptr);
         if (!hub || stopped_->load(std::memory_order_acquire)) return;
-        // Touch first: the member never has zero connections in between, so nothing is announced.
-        for (const auto& c : channels_) hub->touch(c, member_, poll_connection(member_));
-        hub->disconnect(member_, conn_, presence::leave_reason::clean);
+        for (const auto& c : channels_) hub->handoff(c, member_, conn_, poll_connection(member_));
     }
 
 private:

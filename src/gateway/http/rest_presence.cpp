@@ -23,6 +23,7 @@ constexpr std::string_view presence_suffix = "/presence";
 constexpr std::string_view clients_prefix = "/v1/clients/";
 constexpr std::string_view channels_suffix = "/channels";
 constexpr std::string_view state_suffix = "/presence/state";
+constexpr std::string_view leave_suffix = "/presence/leave";
 
 /// `client_id` from the query, or "" (none, or malformed).
 std::string query_client_id(const request_t& req) {
@@ -62,6 +63,15 @@ std::string here_now_body(const std::string& channel, const presence::here_now_r
     return out + "}";
 }
 
+/// The 403 or 400 for a request that names no member (none given, or presence.members is
+/// verified and the caller has no verified identity), or nullopt.
+std::optional<response> no_member(const presence::hub& hub, const std::string& member, bool ka) {
+    if (!member.empty()) return std::nullopt;
+    if (hub.rule() == presence::member_ids::verified)
+        return json_error(403, "presence.members is verified: only a token, user or certificate identity is a member", ka);
+    return json_error(400, "no member: use a token or ?client_id=", ka);
+}
+
 /// The presence service stopped (node shutdown): it answers queries at once with empty results,
 /// which must not read as "nobody here".
 response shutting_down() { return json_error(503, "server is shutting down", false); }
@@ -71,7 +81,7 @@ response shutting_down() { return json_error(503, "server is shutting down", fal
 bool is_presence_rest(const request_t& req) {
     auto path = target_path(req);
     return between(path, channels_prefix, presence_suffix) || between(path, clients_prefix, channels_suffix) ||
-           between(path, channels_prefix, state_suffix);
+           between(path, channels_prefix, state_suffix) || between(path, channels_prefix, leave_suffix);
 }
 
 namespace {
@@ -84,9 +94,7 @@ asio::awaitable<response> member_state(http_context& ctx, const request_t& req, 
     auto ka = req.keep_alive();
     auto* hub = ctx.presence;
     auto member = hub->member(who, query_client_id(req));
-    if (member.empty() && hub->rule() == presence::member_ids::verified)
-        co_return json_error(403, "presence.members is verified: only a token, user or certificate identity is a member", ka);
-    if (member.empty()) co_return json_error(400, "no member: use a token or ?client_id=", ka);
+    if (auto refusal = no_member(*hub, member, ka)) co_return std::move(*refusal);
     auto absent = member + " is not present in " + channel;
     if (req.method() == bhttp::verb::get) {
         auto state = co_await await_callback<std::optional<std::string>>([&](auto cb) {
@@ -111,6 +119,22 @@ asio::awaitable<response> member_state(http_context& ctx, const request_t& req, 
     co_return json_error(400, "state must be a JSON object", ka);
 }
 
+/// `POST /v1/channels/{channel}/presence/leave[?client_id=ID]`: the member's long-polls and
+/// SSE streams leave the channel now (a `leave` unless another connection of it is still
+/// there), instead of a `timeout` once it stops polling. Answers once the leave is done.
+asio::awaitable<response> member_leave(http_context& ctx, const request_t& req, const auth::identity& who,
+                                       std::string channel, std::size_t worker) {
+    auto ka = req.keep_alive();
+    auto* hub = ctx.presence;
+    auto member = hub->member(who, query_client_id(req));
+    if (auto refusal = no_member(*hub, member, ka)) co_return std::move(*refusal);
+    auto done = co_await await_callback<bool>([&](auto cb) {
+        hub->leave_matching(channel, member, presence::http_connections, worker, [cb](bool ok) { cb(ok); });
+    });
+    if (!done) co_return shutting_down();
+    co_return json_ok(req, R"({"ok":true})");
+}
+
 } // namespace
 
 asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_t& req, const net::transport& peer,
@@ -118,10 +142,14 @@ asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_
     auto ka = req.keep_alive();
     const auto path = std::string(target_path(req));
     const bool state = between(path, channels_prefix, state_suffix);
-    const bool method_ok = req.method() == bhttp::verb::get || (state && req.method() == bhttp::verb::put);
+    const bool leave = between(path, channels_prefix, leave_suffix);
+    const bool method_ok = leave ? req.method() == bhttp::verb::post
+                                 : req.method() == bhttp::verb::get || (state && req.method() == bhttp::verb::put);
     if (!method_ok) {
-        auto res = json_error(405, state ? "presence state is read with GET and set with PUT" : "presence is read with GET", ka);
-        res.set(bhttp::field::allow, state ? "GET, PUT" : "GET");
+        auto res = json_error(405, leave   ? "leave with POST"
+                                   : state ? "presence state is read with GET and set with PUT"
+                                           : "presence is read with GET", ka);
+        res.set(bhttp::field::allow, leave ? "POST" : state ? "GET, PUT" : "GET");
         co_return res;
     }
     if (!ctx.presence) co_return json_error(501, "presence is not available on this server", ka);
@@ -134,16 +162,25 @@ asio::awaitable<response> handle_presence_rest(http_context& ctx, const request_
     const bool here_now = between(path, channels_prefix, presence_suffix);
     auto decoded = here_now ? decode_channel(inner(path, channels_prefix, presence_suffix), ka)
                    : state  ? decode_channel(inner(path, channels_prefix, state_suffix), ka)
+                   : leave  ? decode_channel(inner(path, channels_prefix, leave_suffix), ka)
                             : decode_channel(inner(path, clients_prefix, channels_suffix), ka);
     if (auto* refusal = std::get_if<response>(&decoded)) co_return std::move(*refusal);
     auto name = std::move(std::get<std::string>(decoded));
     const auto& id = std::get<auth::identity>(who);
     auto* hub = ctx.presence;
-    if (state || here_now) { // both name a presence channel: a channel, or a wildcard filter
-        // (a wildcard subscription's presence channel is the filter itself); its `presence`
-        // grant must cover the whole filter, as a subscription's grant does.
+    if (state || here_now || leave) { // all name a presence channel: a channel, or a wildcard
+        // filter (a wildcard subscription's presence channel is the filter itself); the grant
+        // must cover the whole filter, as a subscription's grant does. Leaving is the HTTP
+        // client's unsubscribe: it takes the subscribe grant its polls needed.
         if (core::validate_filter(name, ctx.topics) != errc::ok || core::parse_shared(name))
             co_return json_error(422, "invalid channel name or filter", ka);
+        if (leave) {
+            if (auto d = authorize(id, auth::action::subscribe, name)) {
+                ctx.denied->count(d->action);
+                co_return denial_response(*d, ka);
+            }
+            co_return co_await member_leave(ctx, req, id, std::move(name), worker);
+        }
         if (auto d = authorize(id, auth::action::presence, name)) {
             ctx.denied->count(d->action);
             co_return denial_response(*d, ka);

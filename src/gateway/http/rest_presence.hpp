@@ -1,5 +1,6 @@
 #pragma once
-// REST presence queries: `GET /v1/channels/{channel}/presence` (here-now) and
+// REST presence: `GET /v1/channels/{channel}/presence` (here-now), `GET`/`PUT .../presence/state`,
+// `POST .../presence/leave` (an HTTP client leaves) and
 // `GET /v1/clients/{id}/channels` (where-now), answered by the node's presence hub.
 #include "responses.hpp"
 

@@ -125,7 +125,7 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
     if (ctx.presence && !member.empty()) {
         for (const auto& f : q.filters) {
             if (!ctx.presence->enabled(f, q.presence)) continue;
-            if (conn == 0) conn = ctx.presence->new_connection();
+            if (conn == 0) conn = ctx.presence->new_connection() | presence::http_connections;
             ctx.presence->join(f, member, conn);
         }
     }

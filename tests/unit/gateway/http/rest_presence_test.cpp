@@ -44,7 +44,11 @@ public:
     presence::conn_id new_connection() override { return 1; }
     void join(std::string, std::string, presence::conn_id) override {}
     void leave(std::string, std::string, presence::conn_id, presence::leave_reason) override {}
-    void touch(std::string, std::string, presence::conn_id) override {}
+    void handoff(std::string, std::string, presence::conn_id, presence::conn_id) override {}
+    void leave_matching(std::string, std::string, presence::conn_id, std::size_t,
+                        std::function<void(bool)> done) override {
+        done(!flag_->load());
+    }
     void disconnect(std::string, presence::conn_id, presence::leave_reason) override {}
     void set_state(std::string, std::string, std::string, std::size_t, std::function<void(errc)> done) override {
         done(flag_->load() ? errc::shutting_down : errc::not_found);
@@ -91,7 +95,8 @@ TEST_F(rest_presence, queries_answered_by_a_stopped_service_are_503) {
     for (auto [method, target] : {std::pair{bhttp::verb::get, "/v1/channels/room/presence"},
                                   std::pair{bhttp::verb::get, "/v1/clients/ann/channels"},
                                   std::pair{bhttp::verb::get, "/v1/channels/room/presence/state?client_id=ann"},
-                                  std::pair{bhttp::verb::put, "/v1/channels/room/presence/state?client_id=ann"}}) {
+                                  std::pair{bhttp::verb::put, "/v1/channels/room/presence/state?client_id=ann"},
+                                  std::pair{bhttp::verb::post, "/v1/channels/room/presence/leave?client_id=ann"}}) {
         auto res = ask(method, target, method == bhttp::verb::put ? "{}" : "");
         EXPECT_EQ(res.result_int(), 503u) << target;
         EXPECT_NE(res.body().find("shutting down"), std::string::npos) << res.body();
@@ -105,6 +110,17 @@ TEST_F(rest_presence, the_same_empty_answers_from_a_running_service_are_real) {
     EXPECT_EQ(ask(bhttp::verb::get, "/v1/clients/ann/channels").result_int(), 200u);
     EXPECT_EQ(ask(bhttp::verb::get, "/v1/channels/room/presence/state?client_id=ann").result_int(), 404u);
     EXPECT_EQ(ask(bhttp::verb::put, "/v1/channels/room/presence/state?client_id=ann", "{}").result_int(), 404u);
+    EXPECT_EQ(ask(bhttp::verb::post, "/v1/channels/room/presence/leave?client_id=ann").result_int(), 200u);
+}
+
+TEST_F(rest_presence, a_leave_is_a_post_that_names_a_member_and_a_channel) {
+    serve(false);
+    auto res = ask(bhttp::verb::get, "/v1/channels/room/presence/leave?client_id=ann");
+    EXPECT_EQ(res.result_int(), 405u);
+    EXPECT_EQ(res[bhttp::field::allow], "POST");
+    EXPECT_EQ(ask(bhttp::verb::post, "/v1/channels/room/presence/leave").result_int(), 400u); // no member
+    EXPECT_EQ(ask(bhttp::verb::post, "/v1/channels/a%2F%23%2Fb/presence/leave?client_id=ann").result_int(), 422u);
+    EXPECT_EQ(ask(bhttp::verb::post, "/v1/channels/a%2F%2B/presence/leave?client_id=ann").result_int(), 200u);
 }
 
 } // namespace
