@@ -7,6 +7,20 @@
 
 namespace runnel::presence {
 
+result<std::string> compact_state(std::string_view json_object, std::size_t max_bytes) {
+    // Refuse oversized input before parsing it: the limit also bounds the parser's work.
+    if (json_object.size() > max_bytes)
+        return errc::packet_too_large;
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(json_object, ec);
+    if (ec || !v.is_object())
+        return errc::malformed_packet;
+    std::string compact = v.as_object().empty() ? std::string() : boost::json::serialize(v);
+    if (compact.size() > max_bytes)
+        return errc::packet_too_large;
+    return compact;
+}
+
 result<std::vector<event>> registry::set_state(std::string_view channel, std::string_view member,
                                                std::string_view json_object, time_point now) {
     auto& s = *impl_;
@@ -17,22 +31,15 @@ result<std::vector<event>> registry::set_state(std::string_view channel, std::st
     if (mit == cit->second.members.end())
         return errc::not_found;
 
-    // Refuse oversized input before parsing it: the limit also bounds the parser's work.
-    if (json_object.size() > s.opts.max_state_bytes)
-        return errc::packet_too_large;
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(json_object, ec);
-    if (ec || !v.is_object())
-        return errc::malformed_packet;
-    std::string compact = v.as_object().empty() ? std::string() : boost::json::serialize(v);
-    if (compact.size() > s.opts.max_state_bytes)
-        return errc::packet_too_large;
+    auto compact = compact_state(json_object, s.opts.max_state_bytes);
+    if (!compact)
+        return compact.error();
 
     std::vector<event> out;
     std::string& state = mit->second.state;
-    if (compact == state)
+    if (*compact == state)
         return out; // unchanged: nothing to announce
-    state = std::move(compact);
+    state = std::move(*compact);
     s.announce(cit, mit->first, action::state_change, state, now, out);
     return out;
 }

@@ -27,7 +27,7 @@ void name_list(std::string& out, const char* key, const std::vector<std::string>
 
 presence_service::presence_service(presence::options o, asio::io_context& ctx, broker::broker& b, post_fn post,
                                    obs::registry& metrics)
-    : hub(o.members, o.wildcards), reg_(o), ctx_(ctx), timer_(ctx), broker_(b), post_(std::move(post)),
+    : hub(o), reg_(o), ctx_(ctx), timer_(ctx), broker_(b), post_(std::move(post)),
       channels_(metrics.make_gauge("runnel_presence_channels", "Channels with at least one present member")),
       members_(metrics.make_gauge("runnel_presence_members",
                                   "Present (channel, member) pairs, members in their grace included")) {}

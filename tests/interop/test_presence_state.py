@@ -8,7 +8,8 @@ import subprocess
 
 import runnel_fixture
 from runnel_fixture import HOST, RunnelTestCase, eventually, main
-from clients import PahoClient, curl
+from clients import V5, PahoClient, curl, props
+from paho.mqtt.packettypes import PacketTypes
 
 
 class PresenceState(RunnelTestCase):
@@ -65,6 +66,46 @@ class PresenceState(RunnelTestCase):
                    what="occupancy 1")
         here = json.loads(self.presence(s, "room/1").stdout)
         self.assertEqual(here["members"], [{"client": "cy", "state": {}}])
+
+
+class StateOnSubscribe(RunnelTestCase):
+    """MQTT v5 members set their state in the SUBSCRIBE itself (user property
+    `runnel-presence-state`), without an HTTP call."""
+
+    def subscribe_with_state(self, c, topic, state):
+        p = props(PacketTypes.SUBSCRIBE)
+        p.UserProperty = ("runnel-presence-state", state)
+        return c.subscribe(topic, properties=p)
+
+    def test_the_state_comes_with_the_join_and_a_resubscribe_changes_it(self):
+        s = self.start_server("--set", "presence.max_state_bytes=64")
+        watcher = self.track(PahoClient(s.mqtt_port, client_id="watcher", version=V5))
+        watcher.connect()
+        watcher.subscribe("$presence/dev/7")
+        d = self.track(PahoClient(s.mqtt_port, client_id="sensor", version=V5))
+        d.connect()
+        self.assertEqual(self.subscribe_with_state(d, "dev/7", '{"battery": 80}'), [0])
+        watcher.wait_messages(2)
+        ev = [json.loads(m.payload) for m in watcher.received()]
+        self.assertEqual([(e["action"], e["client"], e["state"]) for e in ev],
+                         [("join", "sensor", {}), ("state-change", "sensor", {"battery": 80})])
+        code, body = curl(s, "/v1/channels/dev%2F7/presence")
+        self.assertEqual(json.loads(body)["members"], [{"client": "sensor", "state": {"battery": 80}}])
+        # The same filter again: MQTT replaces the subscription; the member stays, its state changes.
+        self.assertEqual(self.subscribe_with_state(d, "dev/7", '{"battery": 79}'), [0])
+        watcher.wait_messages(3)
+        e = json.loads(watcher.received()[2].payload)
+        self.assertEqual((e["action"], e["state"], e["occupancy"]), ("state-change", {"battery": 79}, 1))
+
+    def test_a_bad_state_refuses_the_subscription(self):
+        s = self.start_server("--set", "presence.max_state_bytes=64")
+        d = self.track(PahoClient(s.mqtt_port, client_id="sensor", version=V5))
+        d.connect()
+        self.assertEqual(self.subscribe_with_state(d, "dev/8", "[1, 2]"), [0x83])  # not an object
+        self.assertEqual(self.subscribe_with_state(d, "dev/8", '{"x": "' + "y" * 80 + '"}'), [0x83])
+        code, body = curl(s, "/v1/channels/dev%2F8/presence")
+        self.assertEqual(json.loads(body)["occupancy"], 0)  # refused: not subscribed, not a member
+        self.assertEqual(d.subscribe("dev/8"), [0])  # the client is still connected
 
 
 if __name__ == "__main__":

@@ -72,8 +72,10 @@ public:
     /// still read it, and must before calling the hub.
     using stop_flag = std::shared_ptr<const std::atomic<bool>>;
 
-    explicit hub(member_ids rule = member_ids::any, std::vector<std::string> wildcards = {})
-        : rule_(rule), wildcards_(std::move(wildcards)) {}
+    /// Keeps the settings every thread may read: presence.members, presence.wildcards and
+    /// presence.max_state_bytes (fixed for the hub's life).
+    explicit hub(const options& o = {})
+        : rule_(o.members), wildcards_(o.wildcards), max_state_bytes_(o.max_state_bytes) {}
     virtual ~hub() = default;
 
     /// The member `who` (with the client id it gave, if any) is present as, per `presence.members`.
@@ -81,6 +83,11 @@ public:
         return member_id(who, client_id, rule_);
     }
     member_ids rule() const noexcept { return rule_; }
+    /// A state as set_state would take it (compact_state with presence.max_state_bytes), for a
+    /// gateway that must answer before the service has seen it.
+    result<std::string> check_state(std::string_view json_object) const {
+        return compact_state(json_object, max_state_bytes_);
+    }
 
     /// presence.wildcards: wildcard filters that are presence channels without an opt-in.
     /// Fixed for the hub's life, so any thread may read it.
@@ -123,6 +130,7 @@ public:
 private:
     member_ids rule_;
     std::vector<std::string> wildcards_;
+    std::size_t max_state_bytes_;
 };
 
 /// The `$presence/{channel}` channel that carries `channel`'s events.

@@ -46,6 +46,11 @@ struct counters {
     std::size_t deadlines = 0;         // grace, poll and interval deadlines queued
 };
 
+/// A member state as the registry keeps it: the compact text of one JSON object ("" for {}),
+/// or malformed_packet (not a single JSON object) / packet_too_large (over `max_bytes` as sent
+/// or compact). Input over the limit is refused before parsing. Any thread.
+result<std::string> compact_state(std::string_view json_object, std::size_t max_bytes);
+
 class registry {
 public:
     explicit registry(options opts = {});

@@ -17,9 +17,22 @@ bool connection::handle_subscribe(wire::subscribe p) {
     // `runnel-presence` is the packet's presence choice (any other value: no choice).
     bool with_cursor = false;
     std::optional<bool> presence_opt;
+    std::optional<std::string> presence_state; // `runnel-presence-state`: a JSON object
     for (const auto& [k, v] : p.props.user_properties) {
         if (k == cursor_property) with_cursor = v == "true" || v == "1";
         if (k == presence_property) presence_opt = presence::parse_opt_in(v);
+        if (k == presence_state_property) presence_state = v;
+    }
+    // A state the registry would refuse fails the whole packet now: after the SUBACK there is
+    // no way left to tell the client.
+    std::string bad_state;
+    if (presence_state && ctx_.presence) {
+        auto st = ctx_.presence->check_state(*presence_state);
+        if (st && st->empty()) presence_state.reset(); // {}: what a new member has anyway
+        else if (!st && st.error() == make_error_code(errc::packet_too_large))
+            bad_state = "runnel-presence-state: over presence.max_state_bytes";
+        else if (!st)
+            bad_state = "runnel-presence-state: not a JSON object";
     }
     std::vector<std::uint8_t> codes(p.subscriptions.size(), wire::reason::unspecified_error);
     std::vector<broker::sub_request> reqs;
@@ -28,6 +41,11 @@ bool connection::handle_subscribe(wire::subscribe p) {
     std::string why;                                     // reason string of a refusal
     for (std::size_t i = 0; i < p.subscriptions.size(); ++i) {
         auto& s = p.subscriptions[i];
+        if (!bad_state.empty()) {
+            codes[i] = wire::reason::implementation_specific_error;
+            why = bad_state;
+            continue;
+        }
         std::string_view filter = s.filter;
         auto shared = core::parse_shared(s.filter);
         if (shared) {
@@ -78,13 +96,14 @@ bool connection::handle_subscribe(wire::subscribe p) {
     for (const auto& r : reqs) {
         if (presence::presence_candidate(r.filter)) presence_pending_[r.filter] = seq;
     }
-    auto answer = [self, id, codes, index, ack_props, seq, reqs_opts = reqs](std::vector<broker::sub_outcome> out) mutable {
+    auto answer = [self, id, codes, index, ack_props, seq, reqs_opts = reqs,
+                   state = std::move(presence_state)](std::vector<broker::sub_outcome> out) mutable {
         self->send(wire::suback{id, codes, ack_props});
         for (const auto& r : reqs_opts) {
             auto it = self->presence_pending_.find(r.filter);
             if (it == self->presence_pending_.end() || it->second != seq) continue; // unsubscribed or re-subscribed since
             self->presence_pending_.erase(it);
-            if (self->session_) self->presence_subscribed(r.filter, r.opts.presence);
+            if (self->session_) self->presence_subscribed(r.filter, r.opts.presence, state);
         }
         if (!self->session_) return;
         // Retained messages follow the SUBACK.

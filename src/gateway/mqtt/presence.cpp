@@ -17,18 +17,25 @@ const std::string& connection::member() {
     return member_;
 }
 
-void connection::presence_subscribed(const std::string& filter, std::optional<bool> opt_in) {
+void connection::presence_subscribed(const std::string& filter, std::optional<bool> opt_in,
+                                     const std::optional<std::string>& state) {
     if (!ctx_.presence) return;
-    if (ctx_.presence->enabled(filter, opt_in)) presence_join(filter, opt_in);
-    else presence_leave(filter); // ignored by the registry when it was no member
+    if (!ctx_.presence->enabled(filter, opt_in)) {
+        presence_leave(filter); // ignored by the registry when it was no member
+        return;
+    }
+    // `runnel-presence-state` (checked before the SUBACK): set right after the join, in order.
+    if (presence_join(filter, opt_in) && state)
+        ctx_.presence->set_state(filter, member(), *state, worker_, [](errc) {});
 }
 
-void connection::presence_join(const std::string& filter, std::optional<bool> opt_in) {
-    if (!ctx_.presence || closing_ || !ctx_.presence->enabled(filter, opt_in)) return;
-    if (member().empty()) return; // presence.members: verified, and this client is anonymous
+bool connection::presence_join(const std::string& filter, std::optional<bool> opt_in) {
+    if (!ctx_.presence || closing_ || !ctx_.presence->enabled(filter, opt_in)) return false;
+    if (member().empty()) return false; // presence.members: verified, and this client is anonymous
     if (presence_conn_ == 0) presence_conn_ = ctx_.presence->new_connection();
     present_ = true;
     ctx_.presence->join(filter, member(), presence_conn_);
+    return true;
 }
 
 void connection::presence_leave(const std::string& filter) {

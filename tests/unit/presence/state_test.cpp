@@ -105,3 +105,13 @@ TEST(presence_state, state_is_per_channel) {
     r.set_state("a", "alice", R"({"in":"a"})", t0);
     EXPECT_EQ(r.get_state("b", "alice"), "{}");
 }
+
+TEST(presence_state, compact_state_is_what_set_state_would_keep) {
+    EXPECT_EQ(compact_state(R"({ "a" : 1 })", 64).value(), R"({"a":1})");
+    EXPECT_EQ(compact_state("{ }", 64).value(), ""); // {} is stored as nothing
+    EXPECT_EQ(compact_state("[1]", 64).error(), make_error_code(runnel::errc::malformed_packet));
+    EXPECT_EQ(compact_state("{", 64).error(), make_error_code(runnel::errc::malformed_packet));
+    EXPECT_EQ(compact_state(R"({"a":"xxxxxxxx"})", 8).error(), make_error_code(runnel::errc::packet_too_large));
+    // Over the limit as sent but not compact: still refused before parsing.
+    EXPECT_EQ(compact_state(R"({"a" :    1})", 8).error(), make_error_code(runnel::errc::packet_too_large));
+}

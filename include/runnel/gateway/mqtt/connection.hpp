@@ -32,6 +32,8 @@ namespace wire = runnel::codec::mqtt;
 inline constexpr std::string_view idempotency_property = "idempotency-key";
 inline constexpr std::string_view cursor_property = "runnel-cursor";
 inline constexpr std::string_view presence_property = "runnel-presence";
+/// SUBSCRIBE user property: the member's presence state (a JSON object) in the channels it joins.
+inline constexpr std::string_view presence_state_property = "runnel-presence-state";
 
 class connection final : public broker::session_sink, public std::enable_shared_from_this<connection> {
 public:
@@ -111,8 +113,10 @@ private:
     const std::string& member(); // token subject, else client id; fixed at first use
     /// A subscription to `filter` with the client's presence choice: joins when that makes a
     /// member, else leaves (a re-subscription that opted out).
-    void presence_subscribed(const std::string& filter, std::optional<bool> opt_in);
-    void presence_join(const std::string& filter, std::optional<bool> opt_in);
+    void presence_subscribed(const std::string& filter, std::optional<bool> opt_in,
+                             const std::optional<std::string>& state);
+    /// Whether it joined (a presence-enabled filter, a member to join as).
+    bool presence_join(const std::string& filter, std::optional<bool> opt_in);
     void presence_leave(const std::string& filter);
     void presence_end();
 
