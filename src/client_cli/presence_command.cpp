@@ -1,4 +1,5 @@
-// `runnel presence`: here-now of a channel, where-now of a client, or a member's state, over REST.
+// `runnel presence`: here-now of a channel, where-now of a client, a member's state, or an HTTP
+// client's leave, over REST.
 #include "runnel/client_cli/presence_command.hpp"
 
 #include "connect.hpp"
@@ -22,13 +23,15 @@ namespace asio = boost::asio;
 
 namespace {
 
-/// GET `target`, or PUT `body` there when `put`.
-asio::awaitable<void> query(std::string target, connection_options conn, endpoint e, asio::ssl::context* tls, bool put,
-                            std::string body) {
+namespace bhttp = boost::beast::http;
+
+/// `verb` `target`, with `body` (JSON) for a PUT.
+asio::awaitable<void> query(std::string target, connection_options conn, endpoint e, asio::ssl::context* tls,
+                            bhttp::verb verb, std::string body) {
     http_link link(co_await asio::this_coro::executor, e, tls, conn.timeout);
     if (conn.token) link.set_token(*conn.token);
-    auto req = link.make_request(put ? boost::beast::http::verb::put : boost::beast::http::verb::get, std::move(target));
-    if (put) {
+    auto req = link.make_request(verb, std::move(target));
+    if (verb == bhttp::verb::put) {
         req.set(boost::beast::http::field::content_type, "application/json");
         req.body() = std::move(body);
         req.prepare_payload();
@@ -51,6 +54,7 @@ void add_presence_command(CLI::App& app, presence_args& a) {
                   "with --state, the member whose state to read or set (default: the token's subject)");
     c->add_flag("--state", a.state, "read the member's state in CHANNEL");
     c->add_option("--set-state", a.set_state, "set the member's state in CHANNEL (a JSON object; implies --state)");
+    c->add_flag("--leave", a.leave, "the member's long-polls and SSE streams leave CHANNEL now (an HTTP client's unsubscribe)");
     c->add_option("--url", o.conn.url, "server URL: http[s]:// (default http://127.0.0.1:8080)");
     c->add_option_function<std::string>("--token", [&o](const std::string& v) { o.conn.token = v; },
                                         "access token (Authorization: Bearer)");
@@ -61,8 +65,9 @@ void add_presence_command(CLI::App& app, presence_args& a) {
 int run_presence(presence_args a) {
     return run_command("presence", [&] {
         if (!a.set_state.empty()) a.state = true;
-        if (a.state && a.o.channel.empty()) throw usage_error("--state and --set-state need CHANNEL");
-        if (!a.state && a.o.channel.empty() == a.client.empty()) throw usage_error("give either CHANNEL or --client ID");
+        if (a.state && a.leave) throw usage_error("--leave does not go with --state or --set-state");
+        if ((a.state || a.leave) && a.o.channel.empty()) throw usage_error("--state, --set-state and --leave need CHANNEL");
+        if (!a.state && !a.leave && a.o.channel.empty() == a.client.empty()) throw usage_error("give either CHANNEL or --client ID");
         auto o = a.o;
         o.conn.via = via::http;
         if (o.channel.empty()) o.channel = a.client; // validate() wants a non-empty name
@@ -70,8 +75,9 @@ int run_presence(presence_args a) {
     }, [&](const endpoint& e) {
         auto tls = make_tls(e, a.o.conn);
         std::string target;
-        if (a.state) {
-            target = e.target + "/v1/channels/" + core::percent_encode(a.o.channel) + "/presence/state";
+        if (a.state || a.leave) {
+            target = e.target + "/v1/channels/" + core::percent_encode(a.o.channel) +
+                     (a.leave ? "/presence/leave" : "/presence/state");
             if (!a.client.empty()) target += "?client_id=" + core::percent_encode(a.client);
         } else {
             target = a.client.empty() ? e.target + "/v1/channels/" + core::percent_encode(a.o.channel) + "/presence"
@@ -79,7 +85,9 @@ int run_presence(presence_args a) {
         }
         asio::io_context io;
         std::exception_ptr error;
-        asio::co_spawn(io, query(std::move(target), a.o.conn, e, tls.get(), !a.set_state.empty(), a.set_state), [&](std::exception_ptr ep) { error = ep; });
+        auto verb = a.leave ? bhttp::verb::post : a.set_state.empty() ? bhttp::verb::get : bhttp::verb::put;
+        asio::co_spawn(io, query(std::move(target), a.o.conn, e, tls.get(), verb, a.set_state),
+                       [&](std::exception_ptr ep) { error = ep; });
         io.run();
         if (error) std::rethrow_exception(error);
     });

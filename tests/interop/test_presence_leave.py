@@ -2,9 +2,11 @@
 at once, as an MQTT UNSUBSCRIBE or a JSON `unsubscribe` does, instead of timing out after it
 stops polling. Clients: curl for HTTP, paho-mqtt for the watchers and the other members."""
 import json
+import subprocess
 import threading
 
-from runnel_fixture import RunnelTestCase, main
+import runnel_fixture
+from runnel_fixture import HOST, RunnelTestCase, main
 from clients import V5, PahoClient, SseStream, curl
 from test_presence import MqttWatcher, brief
 
@@ -35,7 +37,13 @@ class HttpLeave(RunnelTestCase):
         code, body = curl(s, "/v1/channels/feed/presence")  # answered after the leave was done
         self.assertEqual(json.loads(body)["occupancy"], 0)
         self.assertEqual([brief(e) for e in w.wait(2)], [("join", "lp", 1), ("leave", "lp", 0)])
-        self.assertEqual(leave(s, "feed", "?client_id=lp")[0], 200)  # idempotent
+        # Idempotent; and `runnel presence --leave` posts the same request.
+        out = subprocess.run([runnel_fixture.RUNNEL, "presence", "feed", "--leave", "--client", "lp", "--url",
+                              f"http://{HOST}:{s.http_port}"], capture_output=True, text=True, timeout=30)
+        self.assertEqual((out.returncode, json.loads(out.stdout)), (0, {"ok": True}), out.stderr)
+        out = subprocess.run([runnel_fixture.RUNNEL, "presence", "--leave", "--client", "lp"],
+                             capture_output=True, timeout=30)
+        self.assertEqual(out.returncode, 2)  # no CHANNEL
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
 
     def test_a_poll_still_waiting_does_not_bring_the_member_back(self):

@@ -15,6 +15,7 @@ struct presence_args {
     std::string client;
     bool state = false;       // read the member's state in CHANNEL
     std::string set_state;    // set it (a JSON object)
+    bool leave = false;       // the member's long-polls and SSE streams leave CHANNEL
 };
 
 void add_presence_command(CLI::App& app, presence_args& a);
