@@ -7,6 +7,8 @@ one member keep it held while either waits. MQTT over WebSocket joins, leaves an
 like MQTT over TCP."""
 import asyncio
 import json
+import os
+import struct
 import threading
 import time
 
@@ -16,6 +18,7 @@ from runnel_fixture import HOST, WAIT, RunnelTestCase, eventually, main
 from clients import V5, PahoClient, http
 from tokens import TokenKeys
 from test_presence import MqttWatcher, brief, request, ws_url
+from ws_frames import recv_json, run
 
 GRANTS = {"#": ["subscribe", "publish", "presence"]}
 
@@ -260,6 +263,54 @@ class MqttOverWebSocket(RunnelTestCase):
         self.assertEqual(brief(ev), ("timeout", "browser-b", 0))
         self.assertGreaterEqual(time.monotonic() - dropped, 0.9, "the timeout came before the grace had passed")
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
+
+def text_frames(*objs):
+    """Masked client text frames for `objs`, as one byte string: written to the socket in one
+    go, they reach the server together, so it reads the second before anything else runs."""
+    out = b""
+    for o in objs:
+        data = json.dumps(o).encode()
+        mask = os.urandom(4)
+        n = len(data)
+        head = bytes([0x81]) + (bytes([0x80 | n]) if n < 126 else bytes([0x80 | 126]) + struct.pack("!H", n))
+        out += head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+    return out
+
+
+class DroppedSubscriptions(RunnelTestCase):
+    """A subscription the server drops (a narrower token) leaves no member behind."""
+
+    def test_a_refresh_that_drops_a_subscription_still_being_made_leaves_no_member(self):
+        # Two workers: a channel whose shard is on the other worker answers the subscribe
+        # later, after the refresh (read in the same TCP segment) has already dropped it.
+        keys = TokenKeys()
+        s = self.start_server("--workers", "2", "--set", "presence.grace=30s",
+                              *keys.server_args(anonymous_grants={"#": ["presence"]}))
+        wide = keys.eddsa("rita", {"#": ["subscribe", "presence"]})
+        narrow = keys.eddsa("rita", {"keep": ["subscribe", "presence"]})
+        channels = [f"drop/{i}" for i in range(16)]
+
+        async def scenario():
+            async with websockets.connect(ws_url(s) + f"?token={wide}", subprotocols=["runnel.json"]) as ws:
+                self.assertTrue((await request(ws, {"id": "k", "op": "subscribe", "channel": "keep"}))["ok"])
+                for i, ch in enumerate(channels):
+                    ws.transport.write(text_frames({"id": f"s{i}", "op": "subscribe", "channel": ch},
+                                                   {"id": f"r{i}", "op": "refresh", "token": narrow}))
+                    got = {}
+                    while len(got) < 2:
+                        f = await recv_json(ws)
+                        if f.get("id") in (f"s{i}", f"r{i}"):
+                            got[f["id"]] = f
+                    self.assertEqual(got[f"r{i}"].get("dropped"), [ch], got)
+                    r = await request(ws, {"id": f"w{i}", "op": "refresh", "token": wide})
+                    self.assertTrue(r.get("ok"), r)
+                # While the session is still open (its close would leave everything anyway).
+                status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/clients/rita/channels")
+                self.assertEqual(status, 200, body)
+                self.assertEqual(json.loads(body)["channels"], ["keep"],
+                                 "members left behind by dropped subscriptions")
+        run(scenario(), timeout=60)
 
 
 if __name__ == "__main__":

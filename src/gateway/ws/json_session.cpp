@@ -187,7 +187,9 @@ void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
     ctx_.broker.subscribe(session_, {{c.channel, opts, 0}},
                           [self, id, opts, since, channel, join](std::vector<broker::sub_outcome> out) {
         if (!self->session_) return;
-        if (join) self->presence_join(channel);
+        // Only a subscription still held makes a member: a refresh that took its grant away
+        // (drop_ungranted) may have dropped it, and left it, before this answer came.
+        if (join && self->session_->subscriptions().contains(channel)) self->presence_join(channel);
         else self->presence_leave(channel); // re-subscribed with presence: false
         if (since) return self->start_replay(id, channel, *since, out[0].horizon, std::move(out[0].retained));
         self->send(json::reply_ok(id).str());
