@@ -208,6 +208,30 @@ class ConcurrentLongPolls(RunnelTestCase):
         self.assertGreaterEqual(time.monotonic() - second.answered_at, 0.9)
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
 
+    def test_a_poll_refused_for_too_many_streams_makes_no_member(self):
+        # http.max_streams=1: while one poll waits, another is refused with 429; it never
+        # polled, so it must not join (and time out presence.timeout later).
+        s = self.start_server("--set", "http.max_streams=1", "--set", "presence.timeout=1s")
+        w = MqttWatcher(self, s, "queue")
+        waiting = self.track(Poll(s, "channel=queue&timeout=30&client_id=first"))
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "first", 1))
+        s.wait_metric("runnel_subscriptions", lambda v: v >= 2, "the first poll waiting")
+        status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/subscribe?channel=queue&timeout=30"
+                                   "&client_id=refused")
+        self.assertEqual(status, 429, body)
+        # A marker after it: the presence service handles changes in order, so once the marker's
+        # join is seen, a join of the refused poll would have been seen before it.
+        marker = self.track(PahoClient(s.mqtt_port, client_id="marker", version=V5))
+        marker.connect()
+        marker.subscribe("queue")
+        events = w.wait(2)
+        self.assertEqual([brief(e) for e in events], [("join", "first", 1), ("join", "marker", 2)],
+                         "a refused poll joined")
+        code, r = http("GET", f"http://{HOST}:{s.http_port}/v1/channels/queue/presence")
+        self.assertEqual(sorted(m["client"] for m in json.loads(r)["members"]), ["first", "marker"])
+        marker.publish("queue", b"done", qos=1)  # answers the waiting poll
+        self.assertEqual(waiting.wait().status, 200, waiting.body)
+
 
 class Shutdown(RunnelTestCase):
     def test_waiting_polls_and_presence_queries_do_not_hold_up_a_stop(self):
