@@ -15,6 +15,7 @@ import time
 import websockets
 
 from runnel_fixture import HOST, WAIT, RunnelTestCase, eventually, main
+import mqtt_raw as raw
 from clients import V5, PahoClient, http
 from tokens import TokenKeys
 from test_presence import MqttWatcher, brief, request, ws_url
@@ -335,6 +336,37 @@ class DroppedSubscriptions(RunnelTestCase):
                 self.assertEqual(json.loads(body)["channels"], ["keep"],
                                  "members left behind by dropped subscriptions")
         run(scenario(), timeout=60)
+
+
+    def test_an_mqtt_re_authentication_that_drops_subscriptions_leaves_them(self):
+        # A persistent session (its SUBACK waits for the store) on two workers; an AUTH that
+        # narrows the grants leaves at once what it drops, also a SUBSCRIBE still unanswered.
+        keys = TokenKeys()
+        s = self.start_server("--workers", "2", "--set", "presence.grace=30s",
+                              *keys.server_args(anonymous_grants={"#": ["subscribe", "presence"]}))
+        w = MqttWatcher(self, s, "gone")
+        wide = keys.eddsa("rita", {"#": ["subscribe", "presence"]})
+        narrow = keys.eddsa("rita", {"keep": ["subscribe", "presence"]})
+        jwt = [("authentication_method", "jwt")]
+        c = raw.RawClient(s.mqtt_port, version=5)
+        self.addCleanup(c.close)
+        c.connect("rita-device", clean=True,
+                  props=jwt + [("authentication_data", wide), ("session_expiry_interval", 600)])
+        self.assertEqual(c.subscribe([("keep", 0), ("gone", 0)]).body[-2:], b"\x00\x00")
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "rita", 1))
+        c.send(raw.auth(0x19, jwt + [("authentication_data", narrow)]))
+        self.assertEqual(c.recv_type(raw.AUTH).reason, 0)
+        self.assertEqual(brief(w.wait(2)[1]), ("leave", "rita", 0))
+        for i in range(16):
+            c.send(raw.auth(0x19, jwt + [("authentication_data", wide)]))
+            self.assertEqual(c.recv_type(raw.AUTH).reason, 0)
+            c.send(raw.subscribe([(f"drop/{i}", 0)], packet_id=10 + i) +
+                   raw.auth(0x19, jwt + [("authentication_data", narrow)]))
+            got = {c.recv().type, c.recv().type}
+            self.assertEqual(got, {raw.SUBACK, raw.AUTH})
+        status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/clients/rita/channels")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["channels"], ["keep"], "members left behind by dropped subscriptions")
 
 
 if __name__ == "__main__":
