@@ -182,6 +182,27 @@ class ServerEndedSessions(RunnelTestCase):
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
 
 
+    def test_an_unsubscribe_just_before_the_connection_drops_is_a_leave(self):
+        # The client's unsubscribe is its goodbye even when the socket goes right after it (no
+        # close frame): a leave at once, not a timeout after the grace. Two workers, so most of
+        # the channels answer the unsubscribe after the dropped socket is seen.
+        s = self.start_server("--workers", "2", "--set", "presence.grace=30s")
+        channels = [f"bye/{i}" for i in range(8)]
+        w = MqttWatcher(self, s, "bye/+")
+
+        async def scenario():
+            for i, ch in enumerate(channels):
+                ws = await websockets.connect(ws_url(s), subprotocols=["runnel.json"])
+                self.assertTrue((await request(ws, {"id": 1, "op": "connect", "client_id": f"u{i}"}))["ok"])
+                self.assertTrue((await request(ws, {"id": 2, "op": "subscribe", "channel": ch}))["ok"])
+                ws.transport.write(text_frames({"id": 3, "op": "unsubscribe", "channel": ch}))
+                ws.transport.abort()  # gone without a close frame, right after its unsubscribe
+        run(scenario())
+        events = w.wait(2 * len(channels))
+        self.assertEqual(sorted((e["channel"], e["action"]) for e in events if e["action"] != "join"),
+                         [(ch, "leave") for ch in sorted(channels)])
+
+
 class ConcurrentLongPolls(RunnelTestCase):
     def test_a_member_stays_held_while_any_of_its_polls_waits(self):
         s = self.start_server("--set", "presence.timeout=1s")

@@ -202,8 +202,11 @@ void json_session::on_unsubscribe(const std::string& id, json::unsubscribe_cmd c
     auto self = shared_from_this();
     auto channel = c.channel;
     std::erase_if(replayed_, [&](const auto& r) { return r.first == channel; });
+    // The client's goodbye: a leave now, as MQTT's UNSUBSCRIBE, not when the broker answers, so
+    // a socket that drops right after it does not turn it into a timeout. A subscribe still
+    // unanswered does not join afterwards: its answer finds the subscription gone.
+    presence_leave(channel);
     ctx_.broker.unsubscribe(session_, {std::move(c.channel)}, [self, id, channel](std::vector<bool> existed) {
-        self->presence_leave(channel);
         if (existed[0]) self->send(json::reply_ok(id).str());
         else self->send(json::encode_error(id, 404, "not subscribed to " + channel));
     });
