@@ -181,6 +181,24 @@ class MqttPresence(RunnelTestCase):
         eventually(lambda: "sync" in where_now(), what="the sync join")
         self.assertEqual(where_now(), ["sync"])
 
+    def test_a_channel_too_long_for_its_events_topic_makes_no_member(self):
+        # `$presence/` + a channel near the 65,535-byte MQTT string limit is over it: its events
+        # could not be sent to an MQTT watcher (the topic length is a 16-bit field). Such a
+        # channel has no presence, and the watcher keeps getting well-formed events.
+        s = self.start_server()
+        w = self.track(mqtt_raw.RawClient(s.mqtt_port))
+        w.connect("watch-all")
+        self.assertEqual(w.subscribe("$presence/#").codes, [1])
+        c = self.track(mqtt_raw.RawClient(s.mqtt_port))
+        c.connect("longest")
+        self.assertEqual(c.subscribe("x" * 65530).codes, [1])
+        self.assertEqual(c.subscribe("fits").codes, [1])
+        p = w.recv_type(mqtt_raw.PUBLISH)
+        self.assertEqual(p.topic, "$presence/fits")
+        self.assertEqual(json.loads(p.payload)["action"], "join")
+        code, body = curl(s, "/v1/clients/longest/channels")
+        self.assertEqual((code, json.loads(body)["channels"]), (200, ["fits"]))
+
     def test_watching_needs_the_presence_grant(self):
         s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')
         c = self.track(PahoClient(s.mqtt_port, client_id="nosy", version=V5))
