@@ -55,7 +55,11 @@ public:
         joins.push_back(channel + "/" + member);
     }
     void leave(std::string, std::string, presence::conn_id, presence::leave_reason) override { ++ends; }
-    void touch(std::string, std::string, presence::conn_id) override {}
+    void handoff(std::string, std::string, presence::conn_id, presence::conn_id) override {}
+    void leave_matching(std::string, std::string, presence::conn_id, std::size_t,
+                        std::function<void(bool)> done) override {
+        done(true);
+    }
     void disconnect(std::string, presence::conn_id, presence::leave_reason why) override {
         ++ends;
         last_why = why;
