@@ -34,19 +34,27 @@ namespace {
 std::size_t count_levels(std::string_view s) noexcept {
     return static_cast<std::size_t>(std::count(s.begin(), s.end(), '/')) + 1;
 }
+
+/// The part of `s` the limits apply to. `$presence/{c}` carries the presence events of the
+/// channel (or filter) c (docs/presence.md): a channel a client may use within the limits can
+/// also be watched, so they bound c, not the prefix the server puts in front of it.
+std::string_view limited(std::string_view s) noexcept {
+    constexpr std::string_view events = "$presence/";
+    return s.size() > events.size() && s.starts_with(events) ? s.substr(events.size()) : s;
+}
 } // namespace
 
 errc validate_topic_name(std::string_view name, const topic_limits& lim) noexcept {
-    if (name.empty() || name.size() > lim.max_length) return errc::topic_invalid;
+    if (name.empty() || limited(name).size() > lim.max_length) return errc::topic_invalid;
     if (name.find_first_of("+#") != std::string_view::npos) return errc::topic_invalid;
-    if (count_levels(name) > lim.max_levels) return errc::topic_invalid;
+    if (count_levels(limited(name)) > lim.max_levels) return errc::topic_invalid;
     if (!valid_mqtt_utf8(name)) return errc::bad_utf8;
     return errc::ok;
 }
 
 errc validate_filter(std::string_view filter, const topic_limits& lim) noexcept {
-    if (filter.empty() || filter.size() > lim.max_length) return errc::filter_invalid;
-    if (count_levels(filter) > lim.max_levels) return errc::filter_invalid;
+    if (filter.empty() || limited(filter).size() > lim.max_length) return errc::filter_invalid;
+    if (count_levels(limited(filter)) > lim.max_levels) return errc::filter_invalid;
     std::size_t start = 0;
     while (true) {
         auto slash = filter.find('/', start);

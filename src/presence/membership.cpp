@@ -27,6 +27,7 @@ void registry::impl::join(std::string_view channel, std::string_view member, con
     const bool fresh = mit == ch.members.end();
     if (fresh) {
         mit = ch.members.emplace(std::string(member), member_entry{}).first;
+        ++members;
         auto wit = where.find(member);
         if (wit == where.end())
             wit = where.emplace(std::string(member), string_set{}).first;
@@ -123,6 +124,7 @@ void registry::impl::depart(channel_it cit, member_it mit, action what, time_poi
     std::string member = mit->first;
     std::string state = std::move(m.state);
     ch.members.erase(mit);
+    --members;
 
     auto wit = where.find(member);
     if (wit != where.end()) {

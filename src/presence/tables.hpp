@@ -78,6 +78,7 @@ struct registry::impl {
     string_map<string_set> where;
     std::map<deadline_key, deadline_target> deadlines;
     std::uint64_t next_seq = 0;
+    std::size_t members = 0; // (channel, member) pairs: kept, so stats() never walks the channels
     std::size_t connections = 0;
     std::size_t polled = 0;
     std::size_t pending_grace = 0;

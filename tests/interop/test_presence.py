@@ -181,6 +181,40 @@ class MqttPresence(RunnelTestCase):
         eventually(lambda: "sync" in where_now(), what="the sync join")
         self.assertEqual(where_now(), ["sync"])
 
+    def test_a_channel_too_long_for_its_events_topic_makes_no_member(self):
+        # `$presence/` + a channel near the 65,535-byte MQTT string limit is over it: its events
+        # could not be sent to an MQTT watcher (the topic length is a 16-bit field). Such a
+        # channel has no presence, and the watcher keeps getting well-formed events.
+        s = self.start_server()
+        w = self.track(mqtt_raw.RawClient(s.mqtt_port))
+        w.connect("watch-all")
+        self.assertEqual(w.subscribe("$presence/#").codes, [1])
+        c = self.track(mqtt_raw.RawClient(s.mqtt_port))
+        c.connect("longest")
+        self.assertEqual(c.subscribe("x" * 65530).codes, [1])
+        self.assertEqual(c.subscribe("fits").codes, [1])
+        p = w.recv_type(mqtt_raw.PUBLISH)
+        self.assertEqual(p.topic, "$presence/fits")
+        self.assertEqual(json.loads(p.payload)["action"], "join")
+        code, body = curl(s, "/v1/clients/longest/channels")
+        self.assertEqual((code, json.loads(body)["channels"]), (200, ["fits"]))
+
+    def test_a_channel_at_the_topic_limits_can_be_watched(self):
+        # mqtt.max_topic_levels / max_topic_length bound the channels clients use; the
+        # `$presence/` the server puts in front must not make a channel within them unwatchable.
+        s = self.start_server("--set", "mqtt.max_topic_levels=3", "--set", "mqtt.max_topic_length=12")
+        w = MqttWatcher(self, s, "a/b/cdefghij")  # 3 levels, 12 bytes
+        self.assertEqual(w.c.subscribe("$presence/a/+/cdefghij"), [0])
+        m = self.track(PahoClient(s.mqtt_port, client_id="edge", version=V5))
+        m.connect()
+        self.assertEqual(m.subscribe("a/b/cdefghij"), [0])
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "edge", 1))
+        code, body = curl(s, "/v1/subscribe?channel=%24presence%2Fa%2Fb%2Fcdefghij&timeout=0")
+        self.assertEqual(code, 200, body)
+        code, body = curl(s, "/v1/channels/%24presence%2Fa%2Fb%2Fcdefghij/messages")
+        self.assertEqual((code, json.loads(body)["messages"][0]["data"]["action"]), (200, "join"), body)
+        self.assertEqual(m.subscribe("$presence/a/b/cdefghijk"), [0x8F])  # the limits still count
+
     def test_watching_needs_the_presence_grant(self):
         s = self.start_server("--set", 'auth.anonymous.grants={"#": [subscribe, publish]}')
         c = self.track(PahoClient(s.mqtt_port, client_id="nosy", version=V5))

@@ -7,15 +7,19 @@ one member keep it held while either waits. MQTT over WebSocket joins, leaves an
 like MQTT over TCP."""
 import asyncio
 import json
+import os
+import struct
 import threading
 import time
 
 import websockets
 
 from runnel_fixture import HOST, WAIT, RunnelTestCase, eventually, main
+import mqtt_raw as raw
 from clients import V5, PahoClient, http
 from tokens import TokenKeys
 from test_presence import MqttWatcher, brief, request, ws_url
+from ws_frames import recv_json, run
 
 GRANTS = {"#": ["subscribe", "publish", "presence"]}
 
@@ -178,6 +182,27 @@ class ServerEndedSessions(RunnelTestCase):
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
 
 
+    def test_an_unsubscribe_just_before_the_connection_drops_is_a_leave(self):
+        # The client's unsubscribe is its goodbye even when the socket goes right after it (no
+        # close frame): a leave at once, not a timeout after the grace. Two workers, so most of
+        # the channels answer the unsubscribe after the dropped socket is seen.
+        s = self.start_server("--workers", "2", "--set", "presence.grace=30s")
+        channels = [f"bye/{i}" for i in range(8)]
+        w = MqttWatcher(self, s, "bye/+")
+
+        async def scenario():
+            for i, ch in enumerate(channels):
+                ws = await websockets.connect(ws_url(s), subprotocols=["runnel.json"])
+                self.assertTrue((await request(ws, {"id": 1, "op": "connect", "client_id": f"u{i}"}))["ok"])
+                self.assertTrue((await request(ws, {"id": 2, "op": "subscribe", "channel": ch}))["ok"])
+                ws.transport.write(text_frames({"id": 3, "op": "unsubscribe", "channel": ch}))
+                ws.transport.abort()  # gone without a close frame, right after its unsubscribe
+        run(scenario())
+        events = w.wait(2 * len(channels))
+        self.assertEqual(sorted((e["channel"], e["action"]) for e in events if e["action"] != "join"),
+                         [(ch, "leave") for ch in sorted(channels)])
+
+
 class ConcurrentLongPolls(RunnelTestCase):
     def test_a_member_stays_held_while_any_of_its_polls_waits(self):
         s = self.start_server("--set", "presence.timeout=1s")
@@ -204,6 +229,30 @@ class ConcurrentLongPolls(RunnelTestCase):
         self.assertEqual(brief(ev), ("timeout", "twice", 0))
         self.assertGreaterEqual(time.monotonic() - second.answered_at, 0.9)
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
+    def test_a_poll_refused_for_too_many_streams_makes_no_member(self):
+        # http.max_streams=1: while one poll waits, another is refused with 429; it never
+        # polled, so it must not join (and time out presence.timeout later).
+        s = self.start_server("--set", "http.max_streams=1", "--set", "presence.timeout=1s")
+        w = MqttWatcher(self, s, "queue")
+        waiting = self.track(Poll(s, "channel=queue&timeout=30&client_id=first"))
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "first", 1))
+        s.wait_metric("runnel_subscriptions", lambda v: v >= 2, "the first poll waiting")
+        status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/subscribe?channel=queue&timeout=30"
+                                   "&client_id=refused")
+        self.assertEqual(status, 429, body)
+        # A marker after it: the presence service handles changes in order, so once the marker's
+        # join is seen, a join of the refused poll would have been seen before it.
+        marker = self.track(PahoClient(s.mqtt_port, client_id="marker", version=V5))
+        marker.connect()
+        marker.subscribe("queue")
+        events = w.wait(2)
+        self.assertEqual([brief(e) for e in events], [("join", "first", 1), ("join", "marker", 2)],
+                         "a refused poll joined")
+        code, r = http("GET", f"http://{HOST}:{s.http_port}/v1/channels/queue/presence")
+        self.assertEqual(sorted(m["client"] for m in json.loads(r)["members"]), ["first", "marker"])
+        marker.publish("queue", b"done", qos=1)  # answers the waiting poll
+        self.assertEqual(waiting.wait().status, 200, waiting.body)
 
 
 class Shutdown(RunnelTestCase):
@@ -260,6 +309,85 @@ class MqttOverWebSocket(RunnelTestCase):
         self.assertEqual(brief(ev), ("timeout", "browser-b", 0))
         self.assertGreaterEqual(time.monotonic() - dropped, 0.9, "the timeout came before the grace had passed")
         s.wait_metric("runnel_presence_members", lambda v: v == 0)
+
+
+def text_frames(*objs):
+    """Masked client text frames for `objs`, as one byte string: written to the socket in one
+    go, they reach the server together, so it reads the second before anything else runs."""
+    out = b""
+    for o in objs:
+        data = json.dumps(o).encode()
+        mask = os.urandom(4)
+        n = len(data)
+        head = bytes([0x81]) + (bytes([0x80 | n]) if n < 126 else bytes([0x80 | 126]) + struct.pack("!H", n))
+        out += head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+    return out
+
+
+class DroppedSubscriptions(RunnelTestCase):
+    """A subscription the server drops (a narrower token) leaves no member behind."""
+
+    def test_a_refresh_that_drops_a_subscription_still_being_made_leaves_no_member(self):
+        # Two workers: a channel whose shard is on the other worker answers the subscribe
+        # later, after the refresh (read in the same TCP segment) has already dropped it.
+        keys = TokenKeys()
+        s = self.start_server("--workers", "2", "--set", "presence.grace=30s",
+                              *keys.server_args(anonymous_grants={"#": ["presence"]}))
+        wide = keys.eddsa("rita", {"#": ["subscribe", "presence"]})
+        narrow = keys.eddsa("rita", {"keep": ["subscribe", "presence"]})
+        channels = [f"drop/{i}" for i in range(16)]
+
+        async def scenario():
+            async with websockets.connect(ws_url(s) + f"?token={wide}", subprotocols=["runnel.json"]) as ws:
+                self.assertTrue((await request(ws, {"id": "k", "op": "subscribe", "channel": "keep"}))["ok"])
+                for i, ch in enumerate(channels):
+                    ws.transport.write(text_frames({"id": f"s{i}", "op": "subscribe", "channel": ch},
+                                                   {"id": f"r{i}", "op": "refresh", "token": narrow}))
+                    got = {}
+                    while len(got) < 2:
+                        f = await recv_json(ws)
+                        if f.get("id") in (f"s{i}", f"r{i}"):
+                            got[f["id"]] = f
+                    self.assertEqual(got[f"r{i}"].get("dropped"), [ch], got)
+                    r = await request(ws, {"id": f"w{i}", "op": "refresh", "token": wide})
+                    self.assertTrue(r.get("ok"), r)
+                # While the session is still open (its close would leave everything anyway).
+                status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/clients/rita/channels")
+                self.assertEqual(status, 200, body)
+                self.assertEqual(json.loads(body)["channels"], ["keep"],
+                                 "members left behind by dropped subscriptions")
+        run(scenario(), timeout=60)
+
+
+    def test_an_mqtt_re_authentication_that_drops_subscriptions_leaves_them(self):
+        # A persistent session (its SUBACK waits for the store) on two workers; an AUTH that
+        # narrows the grants leaves at once what it drops, also a SUBSCRIBE still unanswered.
+        keys = TokenKeys()
+        s = self.start_server("--workers", "2", "--set", "presence.grace=30s",
+                              *keys.server_args(anonymous_grants={"#": ["subscribe", "presence"]}))
+        w = MqttWatcher(self, s, "gone")
+        wide = keys.eddsa("rita", {"#": ["subscribe", "presence"]})
+        narrow = keys.eddsa("rita", {"keep": ["subscribe", "presence"]})
+        jwt = [("authentication_method", "jwt")]
+        c = raw.RawClient(s.mqtt_port, version=5)
+        self.addCleanup(c.close)
+        c.connect("rita-device", clean=True,
+                  props=jwt + [("authentication_data", wide), ("session_expiry_interval", 600)])
+        self.assertEqual(c.subscribe([("keep", 0), ("gone", 0)]).body[-2:], b"\x00\x00")
+        self.assertEqual(brief(w.wait(1)[0]), ("join", "rita", 1))
+        c.send(raw.auth(0x19, jwt + [("authentication_data", narrow)]))
+        self.assertEqual(c.recv_type(raw.AUTH).reason, 0)
+        self.assertEqual(brief(w.wait(2)[1]), ("leave", "rita", 0))
+        for i in range(16):
+            c.send(raw.auth(0x19, jwt + [("authentication_data", wide)]))
+            self.assertEqual(c.recv_type(raw.AUTH).reason, 0)
+            c.send(raw.subscribe([(f"drop/{i}", 0)], packet_id=10 + i) +
+                   raw.auth(0x19, jwt + [("authentication_data", narrow)]))
+            got = {c.recv().type, c.recv().type}
+            self.assertEqual(got, {raw.SUBACK, raw.AUTH})
+        status, body = http("GET", f"http://{HOST}:{s.http_port}/v1/clients/rita/channels")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["channels"], ["keep"], "members left behind by dropped subscriptions")
 
 
 if __name__ == "__main__":

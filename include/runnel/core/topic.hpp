@@ -21,10 +21,12 @@ struct topic_limits {
 /// spec only says they "should not" appear.
 bool valid_mqtt_utf8(std::string_view s) noexcept;
 
-/// A name a message is published to: non-empty, no wildcards, within limits.
+/// A name a message is published to: non-empty, no wildcards, within limits. For
+/// `$presence/{c}` (the presence events of c) the limits bound c.
 errc validate_topic_name(std::string_view name, const topic_limits& lim = {}) noexcept;
 
-/// A subscription filter (without a `$share/` prefix): wildcards only as whole levels, `#` last.
+/// A subscription filter (without a `$share/` prefix): wildcards only as whole levels, `#` last,
+/// within limits (for `$presence/{f}`, the limits bound f).
 errc validate_filter(std::string_view filter, const topic_limits& lim = {}) noexcept;
 
 bool has_wildcard(std::string_view filter) noexcept;

@@ -35,9 +35,17 @@ inline std::string member_id(const auth::identity& who, std::string_view client_
     return std::string(client_id);
 }
 
+/// The longest channel (or filter) with presence: its events topic `$presence/{channel}` must
+/// still fit an MQTT string (65,535 bytes, a 16-bit length), or no MQTT watcher could be sent
+/// its events.
+inline constexpr std::size_t max_presence_channel = 65535 - std::string_view("$presence/").size();
+
 /// Whether some subscription to `filter` can make its holder a member of the presence channel
-/// named `filter`: anything but a `$` channel (`$SYS`, `$presence`) or a `$share` subscription.
-inline bool presence_candidate(std::string_view filter) { return !filter.empty() && filter.front() != '$'; }
+/// named `filter`: anything but a `$` channel (`$SYS`, `$presence`), a `$share` subscription or
+/// a name over max_presence_channel.
+inline bool presence_candidate(std::string_view filter) {
+    return !filter.empty() && filter.front() != '$' && filter.size() <= max_presence_channel;
+}
 
 /// The one rule, on every protocol: whether a subscription to `filter` makes its holder a member
 /// of the presence channel named exactly `filter` (for a wildcard filter, the filter string

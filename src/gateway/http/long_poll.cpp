@@ -138,6 +138,12 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     if (auto* refusal = std::get_if<response>(&parsed)) co_return std::move(*refusal);
     auto q = std::move(std::get<cursor_query>(parsed));
     if (auto refusal = stream_grants(ctx, req, who, q.filters)) co_return std::move(*refusal);
+    std::shared_ptr<channel_watch> watch;
+    if (q.timeout.count() > 0) {
+        watch = std::make_shared<channel_watch>(ctx, worker, co_await asio::this_coro::executor);
+        // Refused before it makes a member: a poll the node did not take is no visit.
+        if (!watch->reserve()) co_return too_many_streams(req.keep_alive());
+    }
     // Presence: a poller named by its token's subject or `client_id` is present in the exact
     // channels it polls (wildcard filters with `presence=1`) while it keeps polling (held
     // during a poll, presence.timeout after it).
@@ -149,13 +155,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     // The poll waits no longer than its token lives; a token that ends meanwhile answers 401.
     auto expiry = steady_expiry(who);
 
-    std::shared_ptr<channel_watch> watch;
-    if (q.timeout.count() > 0) {
-        watch = std::make_shared<channel_watch>(ctx, worker, co_await asio::this_coro::executor);
-        if (!watch->reserve()) {
-            present.end();
-            co_return too_many_streams(req.keep_alive());
-        }
+    if (watch) {
         // Before open() registers it: a revocation from here on finds the identity.
         watch->set_identity(std::move(who));
         co_await watch->open(q.filters);

@@ -187,7 +187,9 @@ void json_session::on_subscribe(const std::string& id, json::subscribe_cmd c) {
     ctx_.broker.subscribe(session_, {{c.channel, opts, 0}},
                           [self, id, opts, since, channel, join](std::vector<broker::sub_outcome> out) {
         if (!self->session_) return;
-        if (join) self->presence_join(channel);
+        // Only a subscription still held makes a member: a refresh that took its grant away
+        // (drop_ungranted) may have dropped it, and left it, before this answer came.
+        if (join && self->session_->subscriptions().contains(channel)) self->presence_join(channel);
         else self->presence_leave(channel); // re-subscribed with presence: false
         if (since) return self->start_replay(id, channel, *since, out[0].horizon, std::move(out[0].retained));
         self->send(json::reply_ok(id).str());
@@ -200,8 +202,11 @@ void json_session::on_unsubscribe(const std::string& id, json::unsubscribe_cmd c
     auto self = shared_from_this();
     auto channel = c.channel;
     std::erase_if(replayed_, [&](const auto& r) { return r.first == channel; });
+    // The client's goodbye: a leave now, as MQTT's UNSUBSCRIBE, not when the broker answers, so
+    // a socket that drops right after it does not turn it into a timeout. A subscribe still
+    // unanswered does not join afterwards: its answer finds the subscription gone.
+    presence_leave(channel);
     ctx_.broker.unsubscribe(session_, {std::move(c.channel)}, [self, id, channel](std::vector<bool> existed) {
-        self->presence_leave(channel);
         if (existed[0]) self->send(json::reply_ok(id).str());
         else self->send(json::encode_error(id, 404, "not subscribed to " + channel));
     });

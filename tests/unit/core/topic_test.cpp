@@ -21,6 +21,17 @@ TEST(topic, names_respect_length_and_level_limits) {
     EXPECT_EQ(validate_topic_name("abcdef", lim), errc::topic_invalid);
 }
 
+TEST(topic, the_limits_bound_the_channel_a_presence_topic_carries_not_its_prefix) {
+    topic_limits lim{.max_length = 5, .max_levels = 2};
+    EXPECT_EQ(validate_topic_name("$presence/a/b", lim), errc::ok); // events of a/b, which fits
+    EXPECT_EQ(validate_filter("$presence/a/+", lim), errc::ok);
+    EXPECT_EQ(validate_filter("$presence/#", lim), errc::ok);
+    EXPECT_EQ(validate_topic_name("$presence/a/b/c", lim), errc::topic_invalid);
+    EXPECT_EQ(validate_filter("$presence/abcdef", lim), errc::filter_invalid);
+    EXPECT_EQ(validate_topic_name("$presencex/a", lim), errc::topic_invalid); // not the prefix
+    EXPECT_EQ(validate_filter("$presence/", lim), errc::filter_invalid);     // 2 levels, 10 bytes
+}
+
 TEST(topic, utf8_rejects_overlong_surrogates_and_truncation) {
     EXPECT_TRUE(valid_mqtt_utf8("h\xC3\xA9llo"));
     EXPECT_TRUE(valid_mqtt_utf8("\xF0\x9F\x98\x80"));

@@ -42,6 +42,14 @@ TEST(presence_opt_in, dollar_and_shared_filters_never) {
     EXPECT_TRUE(presence_candidate("a/+"));
 }
 
+TEST(presence_opt_in, a_channel_whose_events_topic_would_not_fit_an_mqtt_string_has_no_presence) {
+    const std::string fits(max_presence_channel, 'x');
+    EXPECT_EQ(("$presence/" + fits).size(), 65535u);
+    EXPECT_TRUE(presence_enabled(fits, std::nullopt, {}));
+    EXPECT_FALSE(presence_enabled(fits + "x", std::nullopt, {}));
+    EXPECT_FALSE(presence_enabled(fits + "x", true, {}));
+}
+
 TEST(presence_opt_in, parse) {
     EXPECT_EQ(parse_opt_in("true"), std::optional<bool>(true));
     EXPECT_EQ(parse_opt_in("1"), std::optional<bool>(true));
