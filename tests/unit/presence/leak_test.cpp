@@ -105,6 +105,8 @@ TEST(presence_leak, counters_after_every_change_stay_cheap_with_many_channels) {
     r.advance(t0 + 1h);
     EXPECT_EQ(r.stats().members, 0u);
     const auto took = std::chrono::steady_clock::now() - started;
-    EXPECT_LT(took, 1500ms) << "stats() walks the channels: O(channels) per change";
+    // A guard against the quadratic walk (44 s here before the counter), not a speed target:
+    // the bound is 50 times what it takes now (0.2 s), so a loaded 2-core box never trips it.
+    EXPECT_LT(took, 10s) << "stats() walks the channels: O(channels) per change";
     expect_empty(r);
 }
