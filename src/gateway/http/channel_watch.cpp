@@ -47,7 +47,9 @@ asio::awaitable<bool> channel_watch::open(std::vector<std::string> filters) {
 
 asio::awaitable<void> channel_watch::wait(clock::time_point until) {
     auto self = shared_from_this();
-    if (woken_ || stopped_) co_return;
+    // stopped(), not stopped_: a peer that left while the request was busy elsewhere (reading
+    // the buffers) cancelled no timer, and waiting now would sleep until the heartbeat.
+    if (woken_ || stopped()) co_return;
     timer_.expires_at(until);
     co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
 }
