@@ -16,6 +16,17 @@ connection* find_connection(member_entry& m, conn_id id) {
 
 } // namespace
 
+std::optional<std::pair<registry::impl::channel_it, registry::impl::member_it>>
+registry::impl::find_member(std::string_view channel, std::string_view member) {
+    auto cit = channels.find(channel);
+    if (cit == channels.end())
+        return std::nullopt;
+    auto mit = cit->second.members.find(member);
+    if (mit == cit->second.members.end())
+        return std::nullopt;
+    return std::pair{cit, mit};
+}
+
 void registry::impl::join(std::string_view channel, std::string_view member, conn_id conn,
                           time_point now, liveness kind, std::vector<event>& out) {
     auto cit = channels.find(channel);
@@ -68,12 +79,10 @@ void registry::impl::join(std::string_view channel, std::string_view member, con
 
 void registry::impl::leave(std::string_view channel, std::string_view member, conn_id conn,
                            time_point now, gone how, std::vector<event>& out) {
-    auto cit = channels.find(channel);
-    if (cit == channels.end())
+    auto found = find_member(channel, member);
+    if (!found)
         return;
-    auto mit = cit->second.members.find(member);
-    if (mit == cit->second.members.end())
-        return;
+    auto [cit, mit] = *found;
     auto& conns = mit->second.conns;
     for (std::size_t i = 0; i < conns.size(); ++i) {
         if (conns[i].id == conn) {

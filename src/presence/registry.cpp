@@ -51,12 +51,10 @@ std::vector<event> registry::leave(std::string_view channel, std::string_view me
 std::vector<event> registry::leave_matching(std::string_view channel, std::string_view member, conn_id mask,
                                             time_point now) {
     std::vector<event> out;
-    auto cit = impl_->channels.find(channel);
-    if (cit == impl_->channels.end())
+    auto found = impl_->find_member(channel, member);
+    if (!found)
         return out;
-    auto mit = cit->second.members.find(member);
-    if (mit == cit->second.members.end())
-        return out;
+    auto [cit, mit] = *found;
     if (mit->second.conns.empty()) { // in its grace: the member says it is gone, so it is
         impl_->depart(cit, mit, action::leave, now, out);
         return out;
@@ -74,13 +72,10 @@ std::vector<event> registry::leave_matching(std::string_view channel, std::strin
 std::vector<event> registry::handoff(std::string_view channel, std::string_view member, conn_id from, conn_id to,
                                      time_point now) {
     std::vector<event> out;
-    auto cit = impl_->channels.find(channel);
-    if (cit == impl_->channels.end())
+    auto found = impl_->find_member(channel, member);
+    if (!found)
         return out;
-    auto mit = cit->second.members.find(member);
-    if (mit == cit->second.members.end())
-        return out;
-    const auto& conns = mit->second.conns;
+    const auto& conns = found->second->second.conns;
     if (std::none_of(conns.begin(), conns.end(), [from](const connection& c) { return c.id == from; }))
         return out;
     // Touch first: the member never has zero connections in between, so nothing is announced.

@@ -24,12 +24,10 @@ result<std::string> compact_state(std::string_view json_object, std::size_t max_
 result<std::vector<event>> registry::set_state(std::string_view channel, std::string_view member,
                                                std::string_view json_object, time_point now) {
     auto& s = *impl_;
-    auto cit = s.channels.find(channel);
-    if (cit == s.channels.end())
+    auto found = s.find_member(channel, member);
+    if (!found)
         return errc::not_found;
-    auto mit = cit->second.members.find(member);
-    if (mit == cit->second.members.end())
-        return errc::not_found;
+    auto [cit, mit] = *found;
 
     auto compact = compact_state(json_object, s.opts.max_state_bytes);
     if (!compact)

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -90,6 +91,8 @@ struct registry::impl {
     void advance(time_point now, std::vector<event>& out);
 
     // membership.cpp
+    /// The member's entry in `channel`; nullopt when it is not present there.
+    std::optional<std::pair<channel_it, member_it>> find_member(std::string_view channel, std::string_view member);
     void join(std::string_view channel, std::string_view member, conn_id conn, time_point now,
               liveness kind, std::vector<event>& out);
     void leave(std::string_view channel, std::string_view member, conn_id conn, time_point now,

@@ -8,17 +8,11 @@ using namespace runnel::presence::test;
 namespace {
 constexpr conn_id http = conn_id{1} << 62; // the bit the gateways put on HTTP connections
 constexpr conn_id polled = (conn_id{1} << 63) | http | 5;
-
-options quick() {
-    options o;
-    o.grace = 15s;
-    o.timeout = 60s;
-    return o;
-}
+// Registries below use the defaults: presence.grace 15 s, presence.timeout 60 s.
 } // namespace
 
 TEST(presence_handoff, a_poll_end_hands_over_to_the_polled_connection_silently) {
-    registry r(quick());
+    registry r;
     EXPECT_EQ(brief(r.join("feed", "lp", http | 1, t0)), strings{"join:lp@1"});
     EXPECT_TRUE(r.handoff("feed", "lp", http | 1, polled, t0 + 1s).empty());
     EXPECT_EQ(r.stats().connections, 1u);
@@ -29,7 +23,7 @@ TEST(presence_handoff, a_poll_end_hands_over_to_the_polled_connection_silently) 
 }
 
 TEST(presence_handoff, a_poll_that_ends_after_its_member_left_does_not_bring_it_back) {
-    registry r(quick());
+    registry r;
     r.join("feed", "lp", http | 1, t0);
     EXPECT_EQ(brief(r.leave_matching("feed", "lp", http, t0 + 1s)), strings{"leave:lp@0"});
     EXPECT_TRUE(r.handoff("feed", "lp", http | 1, polled, t0 + 2s).empty());
@@ -37,7 +31,7 @@ TEST(presence_handoff, a_poll_that_ends_after_its_member_left_does_not_bring_it_
 }
 
 TEST(presence_handoff, a_left_poll_does_not_pin_a_member_another_connection_holds) {
-    registry r(quick());
+    registry r;
     r.join("feed", "alice", 4, t0);        // MQTT
     r.join("feed", "alice", http | 1, t0); // a waiting poll
     EXPECT_TRUE(r.leave_matching("feed", "alice", http, t0 + 1s).empty());
@@ -49,7 +43,7 @@ TEST(presence_handoff, a_left_poll_does_not_pin_a_member_another_connection_hold
 }
 
 TEST(presence_handoff, an_unknown_poll_connection_changes_nothing) {
-    registry r(quick());
+    registry r;
     r.join("feed", "lp", http | 1, t0);
     EXPECT_TRUE(r.handoff("feed", "lp", http | 9, polled, t0 + 1s).empty());
     EXPECT_TRUE(r.handoff("other", "lp", http | 1, polled, t0 + 1s).empty());
@@ -58,7 +52,7 @@ TEST(presence_handoff, an_unknown_poll_connection_changes_nothing) {
 }
 
 TEST(presence_leave_matching, every_http_connection_leaves_and_the_member_leaves_once) {
-    registry r(quick());
+    registry r;
     r.join("feed", "lp", http | 1, t0);     // a waiting poll
     r.join("feed", "lp", http | 2, t0);     // an SSE stream
     r.touch("feed", "lp", polled, t0);      // between polls
@@ -70,7 +64,7 @@ TEST(presence_leave_matching, every_http_connection_leaves_and_the_member_leaves
 }
 
 TEST(presence_leave_matching, a_member_in_its_grace_leaves_at_once) {
-    registry r(quick());
+    registry r;
     r.join("tv", "viewer", http | 2, t0);
     EXPECT_TRUE(r.disconnect("viewer", http | 2, t0 + 1s, leave_reason::lost).empty()); // stream gone
     EXPECT_EQ(r.stats().pending_grace, 1u);
@@ -79,7 +73,7 @@ TEST(presence_leave_matching, a_member_in_its_grace_leaves_at_once) {
 }
 
 TEST(presence_leave_matching, other_connections_keep_the_member) {
-    registry r(quick());
+    registry r;
     r.join("feed", "alice", 4, t0);        // MQTT
     r.join("feed", "alice", http | 5, t0); // long-poll
     EXPECT_TRUE(r.leave_matching("feed", "alice", http, t0 + 1s).empty());

@@ -1,6 +1,7 @@
 // REST presence queries while the node shuts down: the stopped presence service answers with
 // empty results, which the handler must turn into 503, not "nobody here" (or a 404 state).
 #include "rest_presence.hpp"
+#include "test_peer.hpp"
 
 #include "runnel/obs/auth_denials.hpp"
 #include "runnel/obs/metrics.hpp"
@@ -16,24 +17,6 @@ namespace {
 
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
-
-class loopback_peer final : public net::transport {
-public:
-    explicit loopback_peer(asio::io_context& io) : io_(io) {}
-    asio::awaitable<boost::system::error_code> handshake() override { co_return boost::system::error_code{}; }
-    asio::awaitable<net::io_result> read_some(asio::mutable_buffer) override { co_return net::io_result{asio::error::eof, 0}; }
-    asio::awaitable<net::io_result> write(std::span<const asio::const_buffer>) override { co_return net::io_result{}; }
-    asio::awaitable<void> shutdown() override { co_return; }
-    void close() noexcept override {}
-    asio::any_io_executor executor() override { return io_.get_executor(); }
-    const std::string& remote() const noexcept override { return remote_; }
-    bool loopback() const noexcept override { return true; }
-    const char* kind() const noexcept override { return "test"; }
-
-private:
-    asio::io_context& io_;
-    std::string remote_ = "127.0.0.1";
-};
 
 /// A hub that answers every query at once, like the node's service does once it has stopped
 /// (or, with stopped = false, like a running service with nobody present).
@@ -68,7 +51,7 @@ struct rest_presence : ::testing::Test {
     obs::registry reg;
     auth::static_authenticator authn{auth::static_options{}};
     http_context ctx;
-    loopback_peer peer{io};
+    test_peer peer{io};
     std::optional<answering_hub> hub;
 
     void serve(bool stopped) {

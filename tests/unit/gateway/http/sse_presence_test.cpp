@@ -2,6 +2,7 @@
 // (the coroutine unwinds past the end of serve_sse) must not leave a member behind, and a stream
 // that outlives the presence service (node shutdown) must not call it.
 #include "streams.hpp"
+#include "test_peer.hpp"
 
 #include "runnel/broker/broker.hpp"
 #include "runnel/obs/auth_denials.hpp"
@@ -15,36 +16,12 @@
 
 #include <gtest/gtest.h>
 
-#include <stdexcept>
-
 namespace runnel::gateway::http {
 namespace {
 
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 using namespace std::chrono_literals;
-
-/// A client that is gone in a way the stream only learns by an exception from its write.
-class throwing_peer final : public net::transport {
-public:
-    explicit throwing_peer(asio::io_context& io) : io_(io) {}
-    asio::awaitable<boost::system::error_code> handshake() override { co_return boost::system::error_code{}; }
-    asio::awaitable<net::io_result> read_some(asio::mutable_buffer) override { co_return net::io_result{asio::error::eof, 0}; }
-    asio::awaitable<net::io_result> write(std::span<const asio::const_buffer>) override {
-        throw std::runtime_error("write failed");
-        co_return net::io_result{};
-    }
-    asio::awaitable<void> shutdown() override { co_return; }
-    void close() noexcept override {}
-    asio::any_io_executor executor() override { return io_.get_executor(); }
-    const std::string& remote() const noexcept override { return remote_; }
-    bool loopback() const noexcept override { return true; }
-    const char* kind() const noexcept override { return "test"; }
-
-private:
-    asio::io_context& io_;
-    std::string remote_ = "127.0.0.1";
-};
 
 /// Records membership calls: joins minus ends is what the registry would still hold.
 class recording_hub final : public presence::hub {
@@ -89,7 +66,7 @@ struct sse_presence : ::testing::Test {
                      stats};
     auth::static_authenticator authn{auth::static_options{}}; // anonymous on loopback, every grant
     http_context ctx;
-    throwing_peer peer{io};
+    test_peer peer{io, test_peer::writes::throw_};
     recording_hub hub;
 
     sse_presence() {
