@@ -31,12 +31,15 @@ void revocation_service::revoke(const auth::revocation& r, done_fn done) {
     if (cut_) cut_();
     RUNNEL_LOG_INFO(obs::server_log(), "revoked {}={} before={} expires={}", auth::to_string(r.what), r.value, r.before,
                     r.expires);
-    if (!stored || !log_) {
+    if (!log_) {
         lock.unlock();
         return done("");
     }
+    // A revoke the list already covers writes nothing, but is answered only once what came
+    // before it is durable: an empty batch queues behind the earlier write of the same entry,
+    // which may still be on its way (a repeated POST must not read "stored" before it is).
     store::write_batch b;
-    b.kv_put.emplace_back(auth::revocation_key(*stored), auth::encode_revocation(*stored));
+    if (stored) b.kv_put.emplace_back(auth::revocation_key(*stored), auth::encode_revocation(*stored));
     log_->commit(std::move(b), {}, [done = std::move(done)](boost::system::error_code ec) {
         done(ec ? "the revocation is in force but could not be stored: " + ec.message() : std::string());
     });
