@@ -57,12 +57,17 @@ def doc_webcrypto(doc):
 
 
 def stored(server, channel):
-    """The newest stored message of `channel`, through REST history."""
+    """The newest stored message of `channel`, through REST history. Waits for one: a QoS 0
+    publish is answered before the server has stored it (the CLI's publisher has gone by then)."""
     q = urllib.parse.quote(channel, safe="")
-    with urllib.request.urlopen(f"http://{HOST}:{server.http_port}/v1/channels/{q}/messages?limit=1",
-                                timeout=WAIT) as r:
-        body = r.read()
-    return body, json.loads(body)["messages"][0]
+
+    def newest():
+        with urllib.request.urlopen(f"http://{HOST}:{server.http_port}/v1/channels/{q}/messages?limit=1",
+                                    timeout=WAIT) as r:
+            body = r.read()
+        messages = json.loads(body)["messages"]
+        return (body, messages[0]) if messages else None
+    return eventually(newest, what=f"a stored message on {channel}")
 
 
 def runnel_history(*args):
