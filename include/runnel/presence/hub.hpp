@@ -70,7 +70,8 @@ inline std::optional<bool> parse_opt_in(std::string_view v) {
 }
 
 /// Connections of HTTP clients (long-polls and SSE streams) carry this bit in their id, so
-/// `POST /v1/leave` can end a member's HTTP presence in a channel and nothing else of it.
+/// `POST /v1/channels/{c}/presence/leave` can end a member's HTTP presence in a channel and
+/// nothing else of it.
 inline constexpr conn_id http_connections = conn_id{1} << 62;
 
 class hub {
@@ -97,9 +98,6 @@ public:
         return compact_state(json_object, max_state_bytes_);
     }
 
-    /// presence.wildcards: wildcard filters that are presence channels without an opt-in.
-    /// Fixed for the hub's life, so any thread may read it.
-    const std::vector<std::string>& wildcards() const noexcept { return wildcards_; }
     /// Whether a subscription to `filter` with the subscriber's choice `opt_in` makes a member:
     /// presence_enabled() with this node's presence.wildcards.
     bool enabled(std::string_view filter, std::optional<bool> opt_in) const {
@@ -117,7 +115,7 @@ public:
     virtual void leave(std::string channel, std::string member, conn_id conn, leave_reason why) = 0;
     /// A long-poll's end: if its connection `from` is still in `channel`, the member's polled
     /// connection `to` takes its place (present for `presence.timeout` more); if the member
-    /// left meanwhile (`POST /v1/leave`), nothing happens.
+    /// left meanwhile (`POST .../presence/leave`), nothing happens.
     virtual void handoff(std::string channel, std::string member, conn_id from, conn_id to) = 0;
     /// Every connection of `member` in `channel` with a bit of `mask` leaves cleanly; `done`
     /// runs on `worker` once it has (false: the service had stopped).

@@ -4,11 +4,11 @@
 #include "authorize.hpp"
 #include "channel_watch.hpp"
 #include "cursor_query.hpp"
+#include "http_presence.hpp"
 
 #include "runnel/broker/broker.hpp"
 #include "runnel/codec/json/message_json.hpp"
 #include "runnel/codec/json/text.hpp"
-#include "runnel/presence/hub.hpp"
 
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/http/field.hpp>
@@ -38,56 +38,6 @@ response poll_reply(const request_t& req, const broker::read_result& r, bool had
     res.set(bhttp::field::cache_control, "no-store");
     return res;
 }
-
-// Between polls, a member is one polled connection: a stable id outside the range
-// new_connection() hands out, taken over at the end of each poll. Marked as an HTTP one.
-presence::conn_id poll_connection(const std::string& member) {
-    constexpr auto low = presence::http_connections - 1;
-    return (presence::conn_id{1} << 63) | presence::http_connections | (std::hash<std::string>{}(member) & low);
-}
-
-/// The poller is a member of the channels it polls (exact ones unless `presence=0`, wildcard
-/// filters with `presence=1`: presence::presence_enabled) for the whole poll: each poll holds
-/// its own `held` connection while it waits (no timeout, however long the wait), and its end
-/// hands over to the member's one polled connection (presence::hub::handoff). So the member
-/// stays held while ANY of its polls waits, and presence.timeout counts from the end of the
-/// last one; a member that left (`POST /v1/leave`) during a poll is not brought back by its end.
-/// The end runs on every way out of the poll (answer, throw, frame destroyed), but never calls
-/// the hub once the presence service has stopped: a frame destroyed at shutdown outlives the
-/// service (and the http_context), so only the hub pointer and its shared stop flag are kept.
-class poll_presence {
-public:
-    poll_presence(presence::hub* hub, const std::vector<std::string>& filters, std::optional<bool> opt_in,
-                  std::string member)
-        : member_(std::move(member)) {
-        if (!hub || member_.empty()) return;
-        for (const auto& f : filters) {
-            if (hub->enabled(f, opt_in)) channels_.push_back(f);
-        }
-        if (channels_.empty()) return;
-        hub_ = hub;
-        stopped_ = hub->stopped_flag();
-        conn_ = hub->new_connection() | presence::http_connections;
-        for (const auto& c : channels_) hub_->join(c, member_, conn_);
-    }
-    poll_presence(const poll_presence&) = delete;
-    poll_presence& operator=(const poll_presence&) = delete;
-    ~poll_presence() { end(); }
-
-    /// The poll answers: the presence.timeout clock starts now (idempotent).
-    void end() {
-        auto* hub = std::exchange(hub_, nullptr);
-        if (!hub || stopped_->load(std::memory_order_acquire)) return;
-        for (const auto& c : channels_) hub->handoff(c, member_, conn_, poll_connection(member_));
-    }
-
-private:
-    presence::hub* hub_ = nullptr; // null: not a member, or ended
-    presence::hub::stop_flag stopped_;
-    std::vector<std::string> channels_;
-    std::string member_;
-    presence::conn_id conn_ = 0;
-};
 
 } // namespace
 
@@ -147,8 +97,7 @@ asio::awaitable<response> handle_long_poll(http_context& ctx, const request_t& r
     // Presence: a poller named by its token's subject or `client_id` is present in the exact
     // channels it polls (wildcard filters with `presence=1`) while it keeps polling (held
     // during a poll, presence.timeout after it).
-    poll_presence present(ctx.presence, q.filters, q.presence,
-                          ctx.presence ? ctx.presence->member(who, q.client_id) : std::string());
+    http_presence present(ctx.presence, who, q, http_presence::ending::handoff);
     bool had_cursor = q.cursor.has_value();
     auto since = q.cursor.value_or(ctx.broker->now_tt());
     auto deadline = channel_watch::clock::now() + q.timeout;

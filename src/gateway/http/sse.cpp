@@ -4,11 +4,11 @@
 #include "authorize.hpp"
 #include "channel_watch.hpp"
 #include "cursor_query.hpp"
+#include "http_presence.hpp"
 
 #include "runnel/broker/broker.hpp"
 #include "runnel/codec/json/message_json.hpp"
 #include "runnel/codec/json/text.hpp"
-#include "runnel/presence/hub.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -86,44 +86,6 @@ asio::awaitable<bool> write_guarded(net::transport& t, const std::string& data, 
     co_return !r.ec;
 }
 
-/// The stream's presence: a member of the channels it reads (presence::presence_enabled) from
-/// open to end, and its end is `lost` (HTTP cannot tell a closed tab from a lost network). The
-/// end runs on every way out of the stream (throw, frame destroyed), like a long-poll's, but
-/// never once the presence service has stopped: a frame destroyed at shutdown outlives it, so
-/// only the hub pointer and its shared stop flag are kept.
-class stream_presence {
-public:
-    stream_presence(presence::hub* hub, const std::vector<std::string>& filters, std::optional<bool> opt_in,
-                    std::string member)
-        : member_(std::move(member)) {
-        if (!hub || member_.empty()) return;
-        for (const auto& f : filters) {
-            if (!hub->enabled(f, opt_in)) continue;
-            if (!hub_) {
-                hub_ = hub;
-                stopped_ = hub->stopped_flag();
-                conn_ = hub->new_connection() | presence::http_connections; // HTTP leave finds it
-            }
-            hub_->join(f, member_, conn_);
-        }
-    }
-    stream_presence(const stream_presence&) = delete;
-    stream_presence& operator=(const stream_presence&) = delete;
-    ~stream_presence() { end(); }
-
-    void end() {
-        auto* hub = std::exchange(hub_, nullptr);
-        if (!hub || stopped_->load(std::memory_order_acquire)) return;
-        hub->disconnect(member_, conn_, presence::leave_reason::lost);
-    }
-
-private:
-    presence::hub* hub_ = nullptr; // null: not a member, or ended
-    presence::hub::stop_flag stopped_;
-    std::string member_;
-    presence::conn_id conn_ = 0;
-};
-
 } // namespace
 
 asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_peer peer, std::size_t worker) {
@@ -160,8 +122,7 @@ asio::awaitable<void> serve_sse(http_context& ctx, const request_t& req, stream_
     // channels it reads (wildcard filters with `presence=1`) while it is open; its end (which a
     // server cannot tell from a lost client) leaves after presence.grace, so an EventSource
     // reconnect does not flap.
-    stream_presence present(ctx.presence, q.filters, q.presence,
-                            ctx.presence ? ctx.presence->member(who, q.client_id) : std::string());
+    http_presence present(ctx.presence, who, q, http_presence::ending::lost);
     // Before open() registers it: a revocation from here on finds the identity.
     watch->set_identity(std::move(who));
     co_await watch->open(q.filters);
